@@ -1,0 +1,113 @@
+"""Understanding answers the way people give them: yes/no/unsure, a choice, or a number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from assistant.model import Question, SystemPack
+from assistant.normalize import Normalizer
+
+YesNo = str  # "yes" | "no" | "unsure"
+
+#: Words that turn what follows into a "no" ("not swollen", "never had one").
+NEGATIONS = frozenset({"not", "no", "never", "none", "neither", "nor", "nothing", "without"})
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "last": -1}
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]
+    value: YesNo
+
+
+class YesNoParser:
+    """Longest-match over yes/no/unsure phrases, then a decision that never loses a negation."""
+
+    def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
+        self.normalizer = normalizer
+        self.base = self._compile(system.answers)
+
+    def _compile(self, table: dict[str, tuple[str, ...]]) -> list[_Phrase]:
+        phrases = {
+            _Phrase(tuple(self.normalizer.tokens(p)), value)
+            for value, texts in table.items()
+            for p in texts
+            if self.normalizer.tokens(p)
+        }
+        return sorted(phrases, key=lambda p: -len(p.words))
+
+    def parse(self, text: str, extra: dict[str, tuple[str, ...]] | None = None) -> YesNo | None:
+        words = self.normalizer.tokens(text)
+        if not words:
+            return None
+        phrases = self._compile(extra) + self.base if extra else self.base
+        found: list[YesNo] = []
+        i = 0
+        while i < len(words):
+            for p in phrases:
+                n = len(p.words)
+                if tuple(words[i : i + n]) == p.words:
+                    found.append(p.value)
+                    i += n
+                    break
+            else:
+                if words[i] in NEGATIONS:
+                    found.append("no")
+                i += 1
+        if not found:
+            return None
+        if "unsure" in found:
+            return "unsure"
+        values = set(found)
+        if len(values) == 1:
+            return found[0]
+        # Both, as in "yes, no pain" or "no, yes it is": too unclear to decide for someone.
+        return None
+
+
+def parse_choice(text: str, question: Question, normalizer: Normalizer) -> str | None:
+    """The choice id meant, or None when no choice (or more than one equally) fits."""
+    words = normalizer.tokens(text)
+    if not words:
+        return None
+    joined = " ".join(words)
+    padded = f" {joined} "
+    exact: dict[str, int] = {}
+    for choice in question.choices:
+        for phrase in (choice.id.replace("_", " "), *choice.words):
+            p = normalizer(phrase)
+            if p and f" {p} " in padded:
+                exact[choice.id] = max(exact.get(choice.id, 0), len(p))
+    if exact:
+        ranked = sorted(exact.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+    for word in words:
+        if word in ORDINALS and len(words) <= 4:
+            idx = ORDINALS[word]
+            if -len(question.choices) <= idx < len(question.choices):
+                return question.choices[idx].id
+    scored: list[tuple[float, str]] = []
+    for choice in question.choices:
+        best = max(fuzz.WRatio(joined, normalizer(w)) for w in (*choice.words, choice.id.replace("_", " ")))
+        scored.append((best, choice.id))
+    scored.sort(reverse=True)
+    if scored[0][0] >= 86 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 6):
+        return scored[0][1]
+    return None
+
+
+def parse_number(text: str, normalizer: Normalizer) -> int | None:
+    """The first whole number said ("about sixty two" -> 62); None if there is none."""
+    for word in normalizer.tokens(text):
+        if word.isdigit():
+            return int(word)
+    return None
+
+
+def choice_words(question: Question) -> Sequence[str]:
+    return [w for c in question.choices for w in c.words]

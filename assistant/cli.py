@@ -1,0 +1,185 @@
+"""The ``assistant`` command: parse arguments, wire the parts together, turn errors into messages."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+
+from assistant import __version__
+from assistant.dialog import Dialog
+from assistant.errors import AssistantError
+from assistant.knowledge import PROJECT_DIR, Knowledge, default_intent_dirs, load_knowledge, user_intents_dir
+from assistant.output import JsonLinesOutput, Output, TextOutput
+from assistant.session import Session
+from assistant.settings import Settings, checked_emergency_number
+from assistant.textio import run_text
+
+log = logging.getLogger(__name__)
+
+MODELS_DIR = PROJECT_DIR / "models"
+EXIT_INTERRUPTED = 130
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived; the conversation ends cleanly."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    del frame
+    raise Interrupted(signum)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="assistant",
+        description=(
+            "An offline voice assistant that helps you think through a worrying symptom. "
+            "It is not a doctor. Other commands: 'assistant check', 'assistant test', "
+            "'assistant evaluate', 'assistant models'."
+        ),
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    mode = p.add_argument_group("mode")
+    mode.add_argument("--text", action="store_true", help="type instead of talking (no microphone or speakers)")
+    mode.add_argument("--json", action="store_true", help="print events as JSON lines (see the README)")
+    content = p.add_argument_group("content")
+    content.add_argument(
+        "--intents",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help=f"also load intents from DIR (besides intents/ and {user_intents_dir()})",
+    )
+    content.add_argument(
+        "--emergency-number",
+        metavar="NUMBER",
+        help="the number to call in an emergency (default 911; e.g. 999 in the UK, 112 in the EU; "
+        "or set ASSISTANT_EMERGENCY_NUMBER)",
+    )
+    content.add_argument("--summary", metavar="PATH", help="save the summary to PATH without asking")
+    content.add_argument("--no-summary", action="store_true", help="do not offer to save a summary")
+    voice = p.add_argument_group("voice")
+    voice.add_argument("--model", metavar="PATH", type=Path, help="Vosk model folder (or set VOSK_MODEL_PATH)")
+    voice.add_argument(
+        "--engine",
+        choices=("auto", "vosk", "pocketsphinx"),
+        default="auto",
+        help="speech recognizer: Vosk when a model is installed, else the embedded English one (default auto)",
+    )
+    voice.add_argument("--wav", metavar="FILE", type=Path, nargs="+", help="take each turn from a WAV file")
+    voice.add_argument("--input-device", metavar="DEVICE", help="microphone: index or part of its name")
+    voice.add_argument("--list-devices", action="store_true", help="list microphones and exit")
+    voice.add_argument("--save-audio", metavar="DIR", type=Path, help="also write every reply as a WAV file in DIR")
+    voice.add_argument("--no-speech-output", action="store_true", help="print replies instead of speaking them")
+    voice.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute")
+    voice.add_argument("--voice", metavar="NAME", help="synthesizer voice id or name")
+    voice.add_argument(
+        "--listen-timeout", type=float, metavar="SECONDS", default=8.0, help="silence before a reprompt (default 8)"
+    )
+    logs = p.add_argument_group("diagnostics")
+    logs.add_argument("--debug", action="store_true", help="detailed log on stderr, including what was heard")
+    logs.add_argument("--quiet", action="store_true", help="warnings and errors only")
+    return p
+
+
+def configure_logging(debug: bool, quiet: bool) -> None:
+    level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def make_settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        emergency_number=checked_emergency_number(args.emergency_number),
+        summary_path=args.summary,
+        offer_summary=not args.no_summary,
+    )
+
+
+def load(args: argparse.Namespace) -> Knowledge:
+    return load_knowledge(default_intent_dirs(args.intents))
+
+
+def run_conversation(args: argparse.Namespace) -> int:
+    knowledge = load(args)
+    settings = make_settings(args)
+    dialog = Dialog(knowledge, settings)
+    outputs: list[Output] = [JsonLinesOutput(sys.stdout) if args.json else TextOutput(sys.stdout)]
+    session = Session(dialog, outputs)
+    try:
+        if not args.text:
+            runner = _voice_runner()
+            if runner is not None:
+                return runner(args, session, knowledge)
+            sys.stderr.write("Voice mode is not available in this build; continuing in text mode.\n")
+        prompt = sys.stdin.isatty() and not args.json
+        return run_text(session, sys.stdin.buffer, sys.stdout, prompt=prompt)
+    except Interrupted:
+        # Ctrl-C or SIGTERM: say we are stopping (with the emergency number) and end cleanly.
+        session.interrupt()
+        return EXIT_INTERRUPTED
+
+
+VoiceRunner = Callable[[argparse.Namespace, Session, Knowledge], int]
+
+
+def _voice_runner() -> VoiceRunner | None:
+    try:
+        from assistant.voice.run import run_voice  # noqa: PLC0415 - voice deps load only when used
+    except ImportError:
+        log.debug("voice mode unavailable", exc_info=True)
+        return None
+    return run_voice
+
+
+SUBCOMMANDS = ("check", "test", "evaluate", "models")
+
+
+def subcommand(name: str, argv: Sequence[str]) -> int:
+    # Imported on use so that a conversation starts without loading tools it does not need.
+    if name == "models":
+        from assistant.model_download import models_command  # noqa: PLC0415
+
+        return models_command(argv, models_dir=MODELS_DIR, out=sys.stdout, err=sys.stderr)
+    if name == "evaluate":
+        from assistant.evaluate import evaluate_command  # noqa: PLC0415
+
+        return evaluate_command(argv, sys.stdout)
+    if name == "check":
+        from assistant.authoring.check import check_command  # noqa: PLC0415
+
+        return check_command(argv, sys.stdout)
+    from assistant.authoring.conversation_tests import test_command  # noqa: PLC0415
+
+    return test_command(argv, sys.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    previous = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            configure_logging(debug="--debug" in argv, quiet=False)
+            return subcommand(argv[0], [a for a in argv[1:] if a != "--debug"])
+        args = build_parser().parse_args(argv)
+        configure_logging(args.debug, args.quiet)
+        return run_conversation(args)
+    except AssistantError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return exc.exit_code
+    except Interrupted:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
