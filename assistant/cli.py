@@ -122,7 +122,7 @@ def run_conversation(args: argparse.Namespace) -> int:
                 return runner(args, session, knowledge)
             sys.stderr.write("Voice mode is not available in this build; continuing in text mode.\n")
         prompt = sys.stdin.isatty() and not args.json
-        return run_text(session, sys.stdin.buffer, sys.stdout, prompt=prompt)
+        return run_text(session, sys.stdin.buffer, sys.stdout, prompt=prompt, json_input=args.json)
     except Interrupted:
         # Ctrl-C or SIGTERM: say we are stopping (with the emergency number) and end cleanly.
         session.interrupt()

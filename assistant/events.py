@@ -91,12 +91,20 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Error:
+    """Something the person or the integration should know went wrong; the conversation goes on."""
+
+    message: str
+    type: Literal["error"] = field(default="error", init=False)
+
+
+@dataclass(frozen=True)
 class End:
     reason: EndReason
     type: Literal["end"] = field(default="end", init=False)
 
 
-Event = Say | Ask | IntentMatched | Answer | Result | Summary | End
+Event = Say | Ask | IntentMatched | Answer | Result | Summary | Error | End
 
 
 def event_to_dict(event: Event) -> dict[str, object]:
@@ -135,6 +143,8 @@ def event_to_dict(event: Event) -> dict[str, object]:
         }
     if isinstance(event, Summary):
         return {"type": "summary", "text": event.text, "path": event.path}
+    if isinstance(event, Error):
+        return {"type": "error", "message": event.message}
     return {"type": "end", "reason": event.reason}
 
 

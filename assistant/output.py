@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol, TextIO
 
-from assistant.events import Ask, End, Event, Result, Say, Summary, event_to_json
+from assistant.events import Ask, End, Error, Event, Result, Say, Summary, event_to_json
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,9 @@ class TextOutput:
             text = event.text
             if event.triage == "emergency":
                 text = f"*** {text} ***"
-        elif isinstance(event, Summary) and event.path is None:
+        elif isinstance(event, Error):
+            text = f"(error: {event.message})"
+        elif isinstance(event, Summary):
             return
         elif isinstance(event, End):
             return

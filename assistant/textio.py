@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import BinaryIO, TextIO
 
+from assistant.events import Error
 from assistant.session import Session
 
 #: Longest input line read, in bytes; longer lines are cut (a line is one utterance).
@@ -15,7 +17,35 @@ def decode_line(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
-def run_text(session: Session, stdin: BinaryIO, stdout: TextIO, *, prompt: bool) -> int:
+def feed_json_line(session: Session, line: str) -> None:
+    """JSON-lines input: plain text is an utterance; a line starting with '{' is a JSON object.
+
+    ``{"text": "..."}`` is an utterance, ``{"silence": true}`` is a listening timeout.
+    Anything else gets an ``error`` event and the conversation goes on.
+    """
+    def refuse(message: str) -> None:
+        pending = session.dialog.pending
+        session.publish([Error(message), *([pending] if pending is not None else [])])
+
+    if not line.lstrip().startswith("{"):
+        session.said(line)
+        return
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        refuse(f"input line is not valid JSON ({exc.msg}); send text or {{\"text\": ...}}")
+        return
+    if isinstance(obj, dict) and isinstance(obj.get("text"), str):
+        session.said(obj["text"])
+    elif isinstance(obj, dict) and obj.get("silence") is True:
+        session.silence()
+    else:
+        refuse('input object needs "text" (a string) or "silence": true')
+
+
+def run_text(
+    session: Session, stdin: BinaryIO, stdout: TextIO, *, prompt: bool, json_input: bool = False
+) -> int:
     """Run one conversation over text lines; return the exit status (0 at end of input)."""
     session.start()
     while not session.finished:
@@ -31,5 +61,9 @@ def run_text(session: Session, stdin: BinaryIO, stdout: TextIO, *, prompt: bool)
         if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
             while (rest := stdin.readline(MAX_LINE)) and not rest.endswith(b"\n"):
                 pass  # skip the rest of an overlong line
-        session.said(decode_line(raw))
+        line = decode_line(raw)
+        if json_input:
+            feed_json_line(session, line)
+        else:
+            session.said(line)
     return 0
