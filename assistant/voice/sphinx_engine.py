@@ -1,0 +1,235 @@
+"""PocketSphinx English recognition, with no model download.
+
+The pocketsphinx wheel ships a US English acoustic model and CMUdict. The recognizer is built
+for one domain: the phrases given at start-up (intent phrases, commands, answers). Free-form
+mode uses a small n-gram language model built from them; constrained mode uses a JSGF grammar
+of the given phrases. Both are named searches of one decoder, so switching between them never
+reloads the acoustic model. The decoder's dictionary holds only the domain's words, which keeps
+start-up fast (adding an LM search over the full 134k-word dictionary takes seconds).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pocketsphinx
+from pocketsphinx.lm import ArpaBoLM
+
+from assistant.voice.audio import AudioChunk, StreamConverter
+from assistant.voice.recognizer import Transcript, split_words
+
+logger = logging.getLogger(__name__)
+
+_JSGF_WORD = re.compile(r"^[a-z0-9'][a-z0-9'.\-]*$")
+_MAX_GRAMMARS = 64
+_NBEST_SCAN = 20
+
+
+class Pronunciations:
+    """Word pronunciations read from a CMUdict-format file (``word(2)`` marks variants)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def lookup(self, words: Iterable[str]) -> dict[str, list[str]]:
+        """Phone strings for each requested word found in the file."""
+        wanted = set(words)
+        found: dict[str, list[str]] = {}
+        if not wanted:
+            return found
+        with self.path.open(encoding="utf-8") as lines:
+            for line in lines:
+                head, _, phones = line.strip().partition(" ")
+                word = head.split("(", 1)[0]
+                if word in wanted and phones:
+                    found.setdefault(word, []).append(phones.strip())
+        return found
+
+
+def build_arpa(sentences: Sequence[Sequence[str]], discount_mass: float = 0.1) -> str:
+    """A trigram ARPA language model of the sentences (fixed discount back-off).
+
+    A small ``discount_mass`` keeps most probability on the word sequences seen in the domain
+    phrases (measured on espeak-ng speech: 0.1 recognised 71/84 phrases exactly, 0.5 only 64).
+    """
+    text = "\n".join(" ".join(words) for words in sentences if words)
+    lm = ArpaBoLM(text=text, add_start=True, discount_mass=discount_mass)
+    lm.compute()
+    out = io.StringIO()
+    lm.write(out)
+    return out.getvalue()
+
+
+def jsgf_of(phrases: Sequence[str]) -> str:
+    """A JSGF grammar accepting exactly one of the phrases."""
+    return "#JSGF V1.0;\ngrammar phrases;\npublic <phrase> = " + " | ".join(phrases) + ";\n"
+
+
+class SphinxRecognizer:
+    """:class:`~assistant.voice.recognizer.Recognizer` backed by PocketSphinx (16 kHz input)."""
+
+    name = "pocketsphinx"
+
+    def __init__(
+        self,
+        domain_phrases: Sequence[str],
+        *,
+        hmm: Path | None = None,
+        dictionary: Path | None = None,
+        max_alternatives: int = 3,
+        discount_mass: float = 0.1,
+    ) -> None:
+        self._hmm = hmm or Path(pocketsphinx.get_model_path("en-us/en-us"))
+        self._pron = Pronunciations(
+            dictionary or Path(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"))
+        )
+        self._max_alternatives = max_alternatives
+        sentences = split_words(domain_phrases)
+        vocabulary = {w for words in sentences for w in words}
+        known = self._pron.lookup(vocabulary)
+        missing = vocabulary - known.keys()
+        if missing:
+            logger.warning("words not in the pronunciation dictionary, ignored: %s", sorted(missing))
+        lm_sentences = [[w for w in words if w in known] for words in sentences]
+        lm_sentences = [words for words in lm_sentences if words]
+        if not lm_sentences:
+            raise ValueError("no domain phrase has a word the English dictionary knows")
+        with tempfile.TemporaryDirectory(prefix="assistant-sphinx-") as tmp:
+            dict_file = Path(tmp) / "domain.dict"
+            dict_file.write_text(
+                "".join(
+                    f"{word}{'' if i == 0 else f'({i + 1})'} {phones}\n"
+                    for word, variants in sorted(known.items())
+                    for i, phones in enumerate(variants)
+                ),
+                encoding="utf-8",
+            )
+            lm_file = Path(tmp) / "domain.arpa"
+            lm_file.write_text(build_arpa(lm_sentences, discount_mass), encoding="utf-8")
+            # Decoder(lm=None) crashes pocketsphinx 5.1.1 (segfault): always start with an LM.
+            self._decoder: Any = pocketsphinx.Decoder(
+                hmm=str(self._hmm),
+                dict=str(dict_file),
+                lm=str(lm_file),
+                loglevel="FATAL",
+            )
+        #: The search holding the domain LM (the decoder's default one).
+        self._free_search = str(self._decoder.current_search())
+        self._known_words: set[str] = set(known)
+        self._unknown_words: set[str] = set(missing)
+        self._grammars: dict[tuple[str, ...], str] = {}
+        self._grammar_count = 0
+        self._phrases: tuple[str, ...] | None = None
+        self._converter = StreamConverter()
+        self._in_utterance = False
+
+    @property
+    def phrases(self) -> tuple[str, ...] | None:
+        """The phrases recognition is narrowed to (None: free-form)."""
+        return self._phrases
+
+    @property
+    def search(self) -> str:
+        """Name of the active decoder search."""
+        return str(self._decoder.current_search())
+
+    def _ensure_words(self, words: set[str]) -> None:
+        new = words - self._known_words - self._unknown_words
+        if not new:
+            return
+        found = self._pron.lookup(new)
+        for word, variants in found.items():
+            for i, phones in enumerate(variants):
+                name = word if i == 0 else f"{word}({i + 1})"
+                self._decoder.add_word(name, phones, i == len(variants) - 1)
+        self._known_words |= found.keys()
+        missing = new - found.keys()
+        if missing:
+            logger.warning("words not in the pronunciation dictionary: %s", sorted(missing))
+            self._unknown_words |= missing
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        if self._in_utterance:
+            logger.warning("set_phrases called mid-utterance; discarding the audio so far")
+            self._end()
+        if phrases is None:
+            self._decoder.activate_search(self._free_search)
+            self._phrases = None
+            return
+        sentences = split_words(phrases)
+        self._ensure_words({w for words in sentences for w in words})
+        kept: list[str] = []
+        for words in sentences:
+            phrase = " ".join(words)
+            usable = all(w in self._known_words and _JSGF_WORD.match(w) for w in words)
+            if not usable:
+                logger.warning("phrase %r has a word without pronunciation; left out", phrase)
+            elif phrase not in kept:
+                kept.append(phrase)
+        if not kept:
+            logger.warning("no usable phrase; recognition stays free-form")
+            self._decoder.activate_search(self._free_search)
+            self._phrases = None
+            return
+        key = tuple(sorted(kept))
+        name = self._grammars.get(key)
+        if name is None:
+            if len(self._grammars) >= _MAX_GRAMMARS:
+                old_key = next(iter(self._grammars))
+                self._decoder.remove_search(self._grammars.pop(old_key))
+            self._grammar_count += 1
+            name = f"phrases_{self._grammar_count}"
+            self._decoder.add_jsgf_string(name, jsgf_of(kept))
+            self._grammars[key] = name
+        self._decoder.activate_search(name)
+        self._phrases = tuple(kept)
+
+    def accept(self, chunk: AudioChunk) -> str | None:
+        pcm = self._converter.convert(chunk).pcm
+        if not self._in_utterance:
+            self._decoder.start_utt()
+            self._in_utterance = True
+        if pcm:
+            self._decoder.process_raw(pcm, False, False)
+        hyp = self._decoder.hyp()
+        return str(hyp.hypstr) if hyp is not None and hyp.hypstr else None
+
+    def finish(self) -> Transcript:
+        if not self._in_utterance:
+            return Transcript(text="", engine=self.name)
+        tail = self._converter.flush().pcm
+        if tail:
+            self._decoder.process_raw(tail, False, False)
+        self._end()
+        hyp = self._decoder.hyp()
+        text = str(hyp.hypstr).strip() if hyp is not None else ""
+        candidates: list[str] = []
+        if text and (self._max_alternatives or self._phrases is not None):
+            for number, best in enumerate(self._decoder.nbest()):
+                candidate = str(best.hypstr).strip()
+                if candidate and candidate != text and candidate not in candidates:
+                    candidates.append(candidate)
+                if len(candidates) >= max(self._max_alternatives, 1) or number >= _NBEST_SCAN:
+                    break
+        if self._phrases is not None and text not in self._phrases:
+            # With a grammar, the best path may stop short of a final state ("i have chest"
+            # for "i have chest pain"): prefer the best hypothesis that is a whole phrase.
+            whole = next((c for c in candidates if c in self._phrases), None)
+            if whole is not None:
+                logger.debug("partial grammar path %r; using %r", text, whole)
+                candidates = [text] + [c for c in candidates if c != whole]
+                text = whole
+        alternatives = tuple(candidates[: self._max_alternatives])
+        return Transcript(text=text, engine=self.name, alternatives=alternatives)
+
+    def _end(self) -> None:
+        if self._in_utterance:
+            self._decoder.end_utt()
+        self._in_utterance = False
+        self._converter = StreamConverter()
