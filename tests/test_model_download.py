@@ -1,0 +1,471 @@
+"""``assistant models list|download`` against a real HTTP server on 127.0.0.1.
+
+Every test downloads real bytes over a real socket from ``model_server.ModelServer``, and checks
+what is on disk afterwards: the model folder, or nothing at all (no partial, no staging folder).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from model_server import (
+    ModelServer,
+    Route,
+    catalog_entry,
+    device_member,
+    model_zip,
+    symlink_member,
+)
+
+from assistant.model_catalog import CATALOG_ENV, DEFAULT_MODEL, parse_entry
+from assistant.model_download import (
+    ExtractLimits,
+    HttpClient,
+    Progress,
+    UnsafeArchiveError,
+    install_model,
+    looks_like_vosk_model,
+    models_command,
+    partial_path,
+)
+
+NAME = "vosk-model-small-xx-test-0.1"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+class TtyStream(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def server() -> Iterator[ModelServer]:
+    with ModelServer() as running:
+        yield running
+
+
+@pytest.fixture
+def models(tmp_path: Path) -> Path:
+    return tmp_path / "models"
+
+
+def publish(server: ModelServer, *entries: dict[str, object]) -> str:
+    """Serve ``entries`` as the catalog; return its URL."""
+    server.routes["/model-list.json"] = Route(json.dumps(list(entries)).encode(), "application/json")
+    return server.url("/model-list.json")
+
+
+def offer(server: ModelServer, body: bytes, name: str = NAME, **entry: object) -> str:
+    """Serve ``body`` as the archive of ``name`` and publish a catalog listing it."""
+    server.routes[f"/{name}.zip"] = Route(body)
+    return publish(server, catalog_entry(name, server.url(f"/{name}.zip"), body, **entry))  # type: ignore[arg-type]
+
+
+def run(models: Path, *argv: str) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    code = models_command(list(argv), models_dir=models, out=out, err=err)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def leftovers(models: Path) -> list[str]:
+    return sorted(path.name for path in models.iterdir()) if models.exists() else []
+
+
+# --- Success -------------------------------------------------------------------------------------
+
+
+def test_a_good_archive_is_downloaded_verified_and_installed(server: ModelServer, models: Path) -> None:
+    url = offer(server, model_zip(NAME))
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 0, result.err
+    assert f"installed {NAME} in {models / NAME}" in result.out
+    assert looks_like_vosk_model(models / NAME)
+    assert (models / NAME / "conf" / "model.conf").read_bytes().startswith(b"--min-active")
+    assert leftovers(models) == [NAME], "no partial file and no staging folder is left"
+    assert f"downloaded {NAME}:" in result.err, "off a terminal, one final progress line"
+    assert [seen.path for seen in server.requests] == ["/model-list.json", f"/{NAME}.zip"]
+
+
+def test_without_a_name_the_small_english_model_is_installed(server: ModelServer, models: Path) -> None:
+    url = offer(server, model_zip(DEFAULT_MODEL), name=DEFAULT_MODEL)
+    result = run(models, "download", "--catalog", url)
+    assert result.code == 0, result.err
+    assert DEFAULT_MODEL == "vosk-model-small-en-us-0.15"
+    assert looks_like_vosk_model(models / DEFAULT_MODEL)
+
+
+def test_the_archive_top_folder_name_does_not_decide_the_install_name(
+    server: ModelServer, models: Path
+) -> None:
+    url = offer(server, model_zip("some-other-top"))
+    assert run(models, "download", NAME, "--catalog", url).code == 0
+    assert leftovers(models) == [NAME]
+
+
+def test_the_catalog_can_come_from_the_environment(
+    server: ModelServer, models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CATALOG_ENV, offer(server, model_zip(NAME)))
+    assert run(models, "download", NAME).code == 0
+    assert looks_like_vosk_model(models / NAME)
+
+
+def test_dir_option_installs_elsewhere(server: ModelServer, models: Path, tmp_path: Path) -> None:
+    url = offer(server, model_zip(NAME))
+    assert run(models, "download", NAME, "--catalog", url, "--dir", str(tmp_path / "other")).code == 0
+    assert looks_like_vosk_model(tmp_path / "other" / NAME)
+    assert not models.exists()
+
+
+def test_an_installed_model_is_not_downloaded_again(server: ModelServer, models: Path) -> None:
+    url = offer(server, model_zip(NAME))
+    assert run(models, "download", NAME, "--catalog", url).code == 0
+    server.requests.clear()
+    again = run(models, "download", NAME, "--catalog", url)
+    assert again.code == 0
+    assert f"{NAME} is already installed" in again.out
+    assert server.requests == [], "nothing is fetched for an installed model"
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal(server: ModelServer, models: Path) -> None:
+    body = model_zip(NAME, payload=bytes(range(256)) * 4096)
+    offer(server, body)
+    entry = parse_entry(json.loads(server.routes["/model-list.json"].body)[0])
+    stream = TtyStream()
+    client = HttpClient(frozenset({"127.0.0.1"}), timeout=5)
+    install_model(entry, models, client, progress=Progress(stream, NAME, entry.size))
+    drawn = stream.getvalue()
+    assert drawn.startswith(f"\r{NAME} [")
+    assert f"[{'#' * 30}] 100%" in drawn
+    assert drawn.endswith("\n")
+
+
+# --- Verification before extraction --------------------------------------------------------------
+
+
+def test_a_wrong_checksum_is_refused_and_nothing_is_left(server: ModelServer, models: Path) -> None:
+    url = offer(server, model_zip(NAME), md5="0" * 32)
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 1
+    assert "does not match the catalog's checksum" in result.err
+    assert "nothing was installed" in result.err
+    assert leftovers(models) == []
+
+
+@pytest.mark.parametrize("delta", [-1, +1])
+def test_a_wrong_size_is_refused_before_downloading(server: ModelServer, models: Path, delta: int) -> None:
+    body = model_zip(NAME)
+    url = offer(server, body, size=len(body) + delta)
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 1
+    assert f"offers {len(body)} bytes" in result.err
+    assert leftovers(models) == []
+
+
+def test_a_server_sending_more_than_the_catalog_size_is_cut_off(server: ModelServer, models: Path) -> None:
+    """Without a Content-Length to check up front, the size is enforced while downloading."""
+    body = model_zip(NAME, payload=bytes(range(256)) * 1024)
+    url = offer(server, body, size=len(body) - 10)
+    server.routes[f"/{NAME}.zip"].send_length = False
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 1
+    assert f"sent more than the catalog's {len(body) - 10} bytes" in result.err
+    assert leftovers(models) == []
+
+
+def test_a_restarted_download_checks_the_size_again(server: ModelServer, models: Path) -> None:
+    """A server that ignores Range answers 200: the download restarts, and its size is checked."""
+    body = model_zip(NAME)
+    url = offer(server, body, size=len(body) - 10)
+    server.routes[f"/{NAME}.zip"].ranges = False
+    models.mkdir()
+    partial_path(models, NAME).write_bytes(body[:100])
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 1
+    assert f"but the catalog says {len(body) - 10}" in result.err
+    assert leftovers(models) == []
+
+
+# --- Interrupted downloads -----------------------------------------------------------------------
+
+
+def test_a_truncated_download_resumes_with_range(server: ModelServer, models: Path) -> None:
+    body = model_zip(NAME, payload=bytes(range(256)) * 2048)
+    url = offer(server, body)
+    half = len(body) // 2
+    server.routes[f"/{NAME}.zip"].cut_at = half
+
+    first = run(models, "download", NAME, "--catalog", url)
+    assert first.code == 1
+    assert "stopped at" in first.err
+    assert "run the same command again to resume" in first.err
+    assert "Traceback" not in first.err
+    assert not (models / NAME).exists(), "a partial download never looks installed"
+    assert partial_path(models, NAME).stat().st_size == half
+    listed = run(models, "list", "--catalog", url)
+    assert NAME in listed.out
+    assert "partial" in listed.out
+    assert "installed" not in listed.out
+
+    server.requests.clear()
+    second = run(models, "download", NAME, "--catalog", url)
+    assert second.code == 0, second.err
+    archive = [seen for seen in server.requests if seen.path.endswith(".zip")]
+    assert archive == [type(archive[0])(f"/{NAME}.zip", f"bytes={half}-", 206, len(body) - half)]
+    assert looks_like_vosk_model(models / NAME)
+    assert leftovers(models) == [NAME]
+
+
+def test_a_truncated_download_restarts_when_the_server_cannot_resume(
+    server: ModelServer, models: Path
+) -> None:
+    body = model_zip(NAME, payload=bytes(range(256)) * 2048)
+    url = offer(server, body)
+    route = server.routes[f"/{NAME}.zip"]
+    route.ranges, route.cut_at = False, len(body) // 3
+
+    assert run(models, "download", NAME, "--catalog", url).code == 1
+    server.requests.clear()
+    second = run(models, "download", NAME, "--catalog", url)
+    assert second.code == 0, second.err
+    archive = [seen for seen in server.requests if seen.path.endswith(".zip")]
+    assert [(seen.range, seen.status, seen.sent) for seen in archive] == [
+        (f"bytes={len(body) // 3}-", 200, len(body))
+    ]
+    assert leftovers(models) == [NAME]
+
+
+def test_a_corrupt_partial_file_is_detected_and_the_next_run_starts_again(
+    server: ModelServer, models: Path
+) -> None:
+    body = model_zip(NAME, payload=bytes(range(256)) * 1024)
+    url = offer(server, body)
+    models.mkdir()
+    partial_path(models, NAME).write_bytes(b"garbage" + body[7:1000])
+    spoilt = run(models, "download", NAME, "--catalog", url)
+    assert spoilt.code == 1
+    assert "checksum" in spoilt.err
+    assert leftovers(models) == []
+    assert run(models, "download", NAME, "--catalog", url).code == 0
+    assert leftovers(models) == [NAME]
+
+
+def test_a_stalled_server_times_out(server: ModelServer, models: Path) -> None:
+    body = model_zip(NAME, payload=bytes(range(256)) * 1024)
+    url = offer(server, body)
+    server.routes[f"/{NAME}.zip"].stall_at = 1000
+    started = time.monotonic()
+    result = run(models, "download", NAME, "--catalog", url, "--timeout", "0.3")
+    assert time.monotonic() - started < 5
+    assert result.code == 1
+    assert "timed out" in result.err
+    assert "resume" in result.err
+    assert not (models / NAME).exists()
+
+
+# --- Unsafe archives -----------------------------------------------------------------------------
+
+
+def _deflated_bomb() -> bytes:
+    """20 MB of zeros in a ~20 kB archive: a hostile compression ratio."""
+    return model_zip(NAME, files={"am/final.mdl": b"\0" * 20_000_000, "conf/model.conf": b"x"})
+
+
+UNSAFE: dict[str, tuple[Callable[[], bytes], str]] = {
+    "parent escape": (lambda: model_zip(NAME, extra=[("../evil", b"x")]), "'..'"),
+    "nested escape": (lambda: model_zip(NAME, extra=[(f"{NAME}/../../evil", b"x")]), "'..'"),
+    "absolute path": (lambda: model_zip(NAME, extra=[("/tmp/evil", b"x")]), "absolute"),
+    "symlink out": (
+        lambda: model_zip(NAME, extra=[(symlink_member(f"{NAME}/am/link"), b"../../../evil")]),
+        "outside the model folder",
+    ),
+    "absolute symlink": (
+        lambda: model_zip(NAME, extra=[(symlink_member(f"{NAME}/link"), b"/etc/passwd")]),
+        "outside the model folder",
+    ),
+    "device file": (lambda: model_zip(NAME, extra=[(device_member(f"{NAME}/dev"), b"")]), "device"),
+    "two top folders": (lambda: model_zip(NAME, extra=[("other/x", b"x")]), "exactly one top folder"),
+    "not a model": (lambda: model_zip(NAME, files={"README": b"hi"}), "does not look like a Vosk model"),
+    "zip bomb": (_deflated_bomb, "would unpack"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSAFE))
+def test_an_unsafe_archive_is_refused_and_nothing_is_left(
+    server: ModelServer, models: Path, tmp_path: Path, case: str
+) -> None:
+    build, reason = UNSAFE[case]
+    url = offer(server, build())
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 1, result.out
+    assert f"refusing to install {NAME}" in result.err
+    assert reason in result.err
+    assert "nothing was installed" in result.err
+    assert leftovers(models) == []
+    assert not (tmp_path / "evil").exists()
+    assert not Path("/tmp/evil").exists()
+
+
+def test_member_count_and_total_size_limits(server: ModelServer, models: Path) -> None:
+    offer(server, model_zip(NAME))
+    entry = parse_entry(json.loads(server.routes["/model-list.json"].body)[0])
+    client = HttpClient(frozenset({"127.0.0.1"}), timeout=5)
+    quiet = Progress(io.StringIO(), NAME, entry.size)
+    with pytest.raises(UnsafeArchiveError, match="members"):
+        install_model(entry, models, client, progress=quiet, limits=ExtractLimits(max_members=3))
+    with pytest.raises(UnsafeArchiveError, match="would unpack"):
+        install_model(entry, models, client, progress=quiet, limits=ExtractLimits(max_total_bytes=100))
+    assert leftovers(models) == []
+
+
+# --- Network errors and names --------------------------------------------------------------------
+
+
+def test_an_unreachable_host_gives_one_clear_line(models: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run(models, "download", "--catalog", f"http://127.0.0.1:{port}/model-list.json")
+    assert result.code == 1
+    assert result.err.startswith("error: could not reach 127.0.0.1")
+    assert result.err.endswith("check your internet connection; nothing was changed\n")
+    assert result.err.count("\n") == 1
+    assert "Traceback" not in result.err
+    assert not models.exists()
+
+
+def test_http_errors_are_reported(server: ModelServer, models: Path) -> None:
+    listed = run(models, "list", "--catalog", server.url("/missing.json"))
+    assert listed.code == 1
+    assert "127.0.0.1 answered HTTP 404" in listed.err
+    assert "nothing was changed" in listed.err
+    url = offer(server, model_zip(NAME))
+    del server.routes[f"/{NAME}.zip"]
+    download = run(models, "download", NAME, "--catalog", url)
+    assert download.code == 1
+    assert "HTTP 404" in download.err
+    assert leftovers(models) == []
+
+
+def test_a_redirect_to_a_host_the_catalog_does_not_name_is_refused(server: ModelServer, models: Path) -> None:
+    body = model_zip(NAME)
+    url = offer(server, body)
+    elsewhere = f"http://localhost:{server.port}/elsewhere.zip"
+    server.routes["/elsewhere.zip"] = Route(body)
+    server.routes[f"/{NAME}.zip"] = Route(b"", status=302, location=elsewhere)
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 1
+    assert "not a host the catalog names" in result.err
+    assert "/elsewhere.zip" not in [seen.path for seen in server.requests]
+    # The same redirect to the catalog's own host is followed.
+    server.routes[f"/{NAME}.zip"].location = server.url("/elsewhere.zip")
+    assert run(models, "download", NAME, "--catalog", url).code == 0
+
+
+def test_an_unknown_name_gets_a_suggestion(server: ModelServer, models: Path) -> None:
+    url = offer(server, model_zip(DEFAULT_MODEL), name=DEFAULT_MODEL)
+    result = run(models, "download", "vosk-model-small-en-us-0.51", "--catalog", url)
+    assert result.code == 1
+    assert f"did you mean {DEFAULT_MODEL}?" in result.err
+    assert "assistant models list --all" in result.err
+    nothing_close = run(models, "download", "whisper", "--catalog", url)
+    assert nothing_close.code == 1
+    assert "unknown model 'whisper'." in nothing_close.err
+
+
+def test_a_malformed_entry_is_named_and_the_others_still_work(server: ModelServer, models: Path) -> None:
+    body = model_zip(NAME)
+    server.routes[f"/{NAME}.zip"] = Route(body)
+    good = catalog_entry(NAME, server.url(f"/{NAME}.zip"), body)
+    bad = {**catalog_entry("vosk-model-broken-0.1", server.url("/b.zip"), body), "md5": "nope"}
+    url = publish(server, good, bad)
+    broken = run(models, "download", "vosk-model-broken-0.1", "--catalog", url)
+    assert broken.code == 1
+    assert "catalog entry for vosk-model-broken-0.1 is malformed" in broken.err
+    assert "'nope' is not 32 hexadecimal digits" in broken.err
+    fine = run(models, "download", NAME, "--catalog", url)
+    assert fine.code == 0
+    assert "skipped 1 malformed catalog entry" in fine.err
+
+
+# --- models list -----------------------------------------------------------------------------------
+
+
+def test_list_shows_small_current_models_and_filters(server: ModelServer, models: Path) -> None:
+    body = model_zip(NAME)
+    url = publish(
+        server,
+        catalog_entry("vosk-model-small-en-us-0.15", "http://127.0.0.1/a.zip", body),
+        catalog_entry("vosk-model-small-en-in-0.4", "http://127.0.0.1/b.zip", body, lang="en-in"),
+        catalog_entry("vosk-model-en-us-0.22", "http://127.0.0.1/c.zip", body, kind="big"),
+        catalog_entry("vosk-model-small-en-us-0.3", "http://127.0.0.1/d.zip", body, obsolete="true"),
+        catalog_entry("vosk-model-small-fr-0.22", "http://127.0.0.1/e.zip", body, lang="fr"),
+    )
+    (models / "vosk-model-small-fr-0.22" / "am").mkdir(parents=True)
+    (models / "vosk-model-small-fr-0.22" / "am" / "final.mdl").write_bytes(b"x")
+    (models / "vosk-model-small-fr-0.22" / "conf").mkdir()
+    (models / "vosk-model-small-fr-0.22" / "conf" / "model.conf").write_bytes(b"x")
+
+    default = run(models, "list", "--catalog", url)
+    assert default.code == 0
+    lines = default.out.splitlines()
+    assert lines[0].split() == ["NAME", "LANG", "MB", "STATUS"]
+    names = [line.split()[0] for line in lines[1:-1]]
+    assert names == [
+        "vosk-model-small-en-in-0.4",
+        "vosk-model-small-en-us-0.15",
+        "vosk-model-small-fr-0.22",
+    ]
+    assert "(default)" in lines[2]
+    assert lines[3].endswith("installed")
+    assert f"{len(body) / 1e6:.1f}" in lines[1]
+
+    english = run(models, "list", "--lang", "en", "--catalog", url)
+    assert "fr" not in english.out
+    assert "en-in" in english.out
+    everything = run(models, "list", "--all", "--catalog", url)
+    assert "vosk-model-en-us-0.22" in everything.out
+    assert "obsolete" in everything.out
+    assert run(models, "list", "--lang", "xx", "--catalog", url).code == 1
+
+
+# --- Usage ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["fetch"],
+        ["download", "a", "b"],
+        ["list", "--timeout", "soon"],
+        ["list", "--catalog", "file:///etc/passwd"],
+        ["download", "--catalog", "ftp://example.org/list.json"],
+        ["list", "--timeout", "0"],
+    ],
+)
+def test_usage_errors_exit_2(models: Path, argv: list[str]) -> None:
+    result = run(models, *argv)
+    assert result.code == 2
+    assert "error" in result.err
+    assert result.out == ""
+
+
+def test_help_goes_to_out(models: Path) -> None:
+    result = run(models, "download", "--help")
+    assert result.code == 0
+    assert "--catalog URL" in result.out
+    assert DEFAULT_MODEL in result.out
