@@ -46,6 +46,7 @@ from assistant.model_catalog import (
     format_table,
     parse_catalog,
 )
+from assistant.voice.model_path import ModelError, check_model_folder
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ CHUNK_SIZE = 256 * 1024
 MAX_CATALOG_BYTES = 8 * 1024 * 1024
 PARTIAL_SUFFIX = ".zip.partial"
 STAGING_SUFFIX = ".extracting"
-#: Files every Vosk (Kaldi) model folder has.
-REQUIRED_MODEL_FILES = ("am/final.mdl", "conf/model.conf")
 _USER_AGENT = f"leg-symptom-assistant/{__version__} (model download)"
 _CONTENT_RANGE_RE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
@@ -104,8 +103,17 @@ class InstallResult:
 # --- Model folders ---------------------------------------------------------------------------
 
 
+def model_problem(path: Path) -> str | None:
+    """Why ``path`` is not a usable Vosk model folder (the voice input's own check), or None."""
+    try:
+        check_model_folder(path)
+    except ModelError as error:
+        return error.reason
+    return None
+
+
 def looks_like_vosk_model(path: Path) -> bool:
-    return path.is_dir() and all((path / name).is_file() for name in REQUIRED_MODEL_FILES)
+    return model_problem(path) is None
 
 
 def partial_path(models_dir: Path, name: str) -> Path:
@@ -525,7 +533,8 @@ def install_model(
         return InstallResult(target, already_installed=True)
     if target.exists():
         raise ModelDownloadError(
-            f"{target} exists but is not a complete Vosk model: move it away and run again"
+            f"{target} exists but is not a complete Vosk model ({model_problem(target)}): "
+            "move it away and run the command again"
         )
     models_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(models_dir, entry.name)
@@ -534,10 +543,9 @@ def install_model(
     staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", suffix=STAGING_SUFFIX, dir=models_dir))
     try:
         root = extract_safely(partial, staging, entry.size, limits or ExtractLimits())
-        if not looks_like_vosk_model(root):
-            raise UnsafeArchiveError(
-                f"the archive does not look like a Vosk model (it lacks {' or '.join(REQUIRED_MODEL_FILES)})"
-            )
+        problem = model_problem(root)
+        if problem is not None:
+            raise UnsafeArchiveError(f"the archive does not look like a Vosk model ({problem})")
         if target.exists():
             raise ModelDownloadError(f"{target} appeared while installing: run the command again")
         root.rename(target)
