@@ -74,18 +74,18 @@ def parse_choice(text: str, question: Question, normalizer: Normalizer) -> str |
     if not words:
         return None
     joined = " ".join(words)
-    padded = f" {joined} "
-    exact: dict[str, int] = {}
+    spans: list[tuple[int, int, str]] = []
     for choice in question.choices:
         for phrase in (choice.id.replace("_", " "), *choice.words):
-            p = normalizer(phrase)
-            if p and f" {p} " in padded:
-                exact[choice.id] = max(exact.get(choice.id, 0), len(p))
-    if exact:
-        ranked = sorted(exact.items(), key=lambda kv: -kv[1])
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-            return None
-        return ranked[0][0]
+            target = normalizer.tokens(phrase)
+            n = len(target)
+            spans += [(i, i + n, choice.id) for i in range(len(words) - n + 1) if n and words[i : i + n] == target]
+    # A match inside a longer match does not count ("last night" is not "night").
+    outer = {c for s, e, c in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)}
+    if len(outer) == 1:
+        return outer.pop()
+    if len(outer) > 1:
+        return None  # "today or this week": ask again rather than pick one
     for word in words:
         if word in ORDINALS and len(words) <= 4:
             idx = ORDINALS[word]

@@ -21,6 +21,8 @@ from assistant.normalize import Normalizer
 CANDIDATES = 48
 #: Minimum similarity for a word to stand in for a known word (recognition slips).
 WORD_SIMILARITY = 75
+#: How much more recall counts than precision (the beta of an F-measure).
+RECALL_WEIGHT = 2.0
 #: A keyword of an intent in the utterance lifts its score to at least this (the confirm band).
 KEYWORD_FLOOR = 68
 
@@ -37,6 +39,10 @@ class _Entry:
     text: str
     intent: int
 
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
 
 class IntentMatcher:
     """Finds the intent an utterance is about."""
@@ -51,6 +57,8 @@ class IntentMatcher:
                 self.postings[word].append(idx)
         n = max(len(entries), 1)
         self.idf = {w: math.log(1 + n / len(ids)) for w, ids in self.postings.items()}
+        #: Words never seen in any phrase count as rare (they make a match less precise).
+        self.unknown_weight = max(self.idf.values(), default=1.0) * 0.5
         self.vocabulary = list(self.postings)
         self.keywords: dict[str, set[int]] = defaultdict(set)
         for i, intent in enumerate(self.intents):
@@ -69,33 +77,66 @@ class IntentMatcher:
                     entries.append(_Entry(text, i))
         return cls(intents, normalizer, entries)
 
-    def _candidates(self, words: list[str]) -> list[int]:
-        weights: dict[int, float] = defaultdict(float)
+    def _similar(self, words: list[str]) -> dict[str, dict[str, float]]:
+        """For each word said, the known words it may stand for, with a similarity from 0 to 1."""
+        similar: dict[str, dict[str, float]] = {}
         for word in set(words):
-            found = [(word, 1.0)] if word in self.postings else []
-            if not found and len(word) >= 3:
-                close = process.extract(
-                    word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=3
-                )
-                found = [(w, s / 100) for w, s, _ in close]
-            for known, similarity in found:
-                weight = self.idf[known] * similarity
-                for idx in self.postings[known]:
+            if word in self.postings:
+                similar[word] = {word: 1.0}
+            elif len(word) >= 3:
+                close = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=3)
+                similar[word] = {w: s / 100 for w, s, _ in close}
+            else:
+                similar[word] = {}
+        return similar
+
+    def _candidates(self, similar: dict[str, dict[str, float]]) -> list[int]:
+        weights: dict[int, float] = defaultdict(float)
+        for known in similar.values():
+            for word, similarity in known.items():
+                weight = self.idf[word] * similarity
+                for idx in self.postings[word]:
                     weights[idx] += weight
         if not weights:
             return []
         return sorted(weights, key=weights.__getitem__, reverse=True)[:CANDIDATES]
 
+    def _score(self, words: list[str], similar: dict[str, dict[str, float]], phrase: list[str]) -> float:
+        """How well the utterance and a phrase cover each other, rare words counting most (0-100).
+
+        Recall (how much of the phrase was said) weighs more than precision (how much of what was
+        said the phrase explains), so extra chatter around a known phrase costs little.
+        """
+        phrase_set = set(phrase)
+        got: dict[str, float] = {}
+        explained = total_said = 0.0
+        for word in words:
+            best = 0.0
+            for known, sim in similar.get(word, {}).items():
+                if known in phrase_set:
+                    best = max(best, sim)
+                    got[known] = max(got.get(known, 0.0), sim)
+            weight = self.idf.get(word, self.unknown_weight)
+            explained += weight * best
+            total_said += weight
+        total_phrase = sum(self.idf[p] for p in phrase)
+        recall = sum(self.idf[p] * got.get(p, 0.0) for p in phrase) / total_phrase if total_phrase else 0.0
+        precision = explained / total_said if total_said else 0.0
+        if recall == 0 or precision == 0:
+            return 0.0
+        beta2 = RECALL_WEIGHT**2
+        return 100 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
+
     def match(self, utterance: str) -> list[IntentMatch]:
         """Best match per intent, best first (at most three)."""
-        text = self.normalizer(utterance)
-        if not text:
+        words = self.normalizer.tokens(utterance)
+        if not words:
             return []
-        words = text.split()
+        similar = self._similar(words)
         best: dict[int, tuple[float, str]] = {}
-        for idx in self._candidates(words):
+        for idx in self._candidates(similar):
             entry = self.entries[idx]
-            score = max(fuzz.WRatio(text, entry.text), fuzz.token_set_ratio(text, entry.text) * 0.96)
+            score = self._score(words, similar, entry.words)
             if score > best.get(entry.intent, (-1.0, ""))[0]:
                 best[entry.intent] = (score, entry.text)
         for word in words:
@@ -106,6 +147,13 @@ class IntentMatcher:
         return [IntentMatch(self.intents[i], min(100, round(s)), p) for i, (s, p) in ranked]
 
 
+#: Words skipped when looking for a negation before an emergency phrase ("I do not have chest pain").
+_AUXILIARY = frozenset(
+    {"i", "am", "do", "does", "have", "has", "got", "any", "a", "an", "is", "it", "there", "been", "my", "feel", "had"}
+)
+_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "nope", "nah", "none"})
+
+
 class CommandMatcher:
     """Recognises the global commands (stop, repeat, help...) and the emergency phrases."""
 
@@ -114,8 +162,13 @@ class CommandMatcher:
         self.phrases: dict[str, list[str]] = {
             name: [t for t in (normalizer(p) for p in phrases) if t] for name, phrases in system.commands.items()
         }
-        self.negations = frozenset(normalizer.tokens(" ".join(system.answers.get("no", ()))))
-        self.negations |= {"not", "no", "never", "without", "nor"}
+        # The core of an emergency phrase: without leading "i have", so negations are found next to it.
+        self.emergency_cores: list[tuple[str, str]] = []
+        for phrase in self.phrases.get("emergency", ()):
+            words = phrase.split()
+            while len(words) > 1 and words[0] in _AUXILIARY:
+                words = words[1:]
+            self.emergency_cores.append((phrase, " ".join(words)))
 
     def emergency(self, utterance: str) -> str | None:
         """The emergency phrase said (not negated), if any."""
@@ -123,20 +176,31 @@ class CommandMatcher:
         if not text:
             return None
         words = text.split()
-        for phrase in self.phrases.get("emergency", ()):
-            if len(phrase) > len(text) + 3:
+        for phrase, core in self.emergency_cores:
+            if " " not in core:
+                if core not in words:
+                    continue  # a single word must be said as a word, not inside another
+                start_word = words.index(core)
+            else:
+                if len(core) > len(text) + 2:
+                    continue  # "chest" alone is not "chest pain"
+                found = fuzz.partial_ratio_alignment(core, text, score_cutoff=90)
+                if found is None:
+                    continue
+                start_word = len(text[: found.dest_start].split())
+                if text[: found.dest_start] and not text[: found.dest_start].endswith(" "):
+                    start_word -= 1  # the match began inside a word
+            if self._negated(words, start_word):
                 continue
-            found = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=90)
-            if found is None:
-                continue
-            before = text[: found.dest_start].split()[-4:]
-            if self.negations.intersection(before):
-                continue
-            if len(phrase.split()) == 1 and phrase not in words:
-                continue  # a single word must be said as a word, not inside another
             return phrase
         return None
 
+    @staticmethod
+    def _negated(words: list[str], start: int) -> bool:
+        i = start - 1
+        while i >= 0 and words[i] in _AUXILIARY:
+            i -= 1
+        return i >= 0 and words[i] in _NEGATIONS
     def command(self, utterance: str) -> str | None:
         """The command the whole utterance means, if it is one."""
         text = self.normalizer(utterance)

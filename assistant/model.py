@@ -172,5 +172,5 @@ class SystemPack:
     contractions: dict[str, str] = field(default_factory=dict)
     number_words: dict[str, int] = field(default_factory=dict)
     emergency_number: str = "911"
-    accept_score: int = 82
-    confirm_score: int = 62
+    accept_score: int = 80
+    confirm_score: int = 55

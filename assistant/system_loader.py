@@ -26,9 +26,9 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
     settings = r.mapping(("settings",), top.get("settings") or {}, what="settings", allowed=SETTING_KEYS) or {}
     number = r.text(("settings", "emergency_number"), settings.get("emergency_number", "911"),
                     what="emergency_number")  # fmt: skip
-    accept = r.number(("settings", "accept_score"), settings.get("accept_score"), what="accept_score", default=82)
+    accept = r.number(("settings", "accept_score"), settings.get("accept_score"), what="accept_score", default=80)
     confirm = r.number(("settings", "confirm_score"), settings.get("confirm_score"), what="confirm_score",
-                       default=62)  # fmt: skip
+                       default=55)  # fmt: skip
     if accept is not None and confirm is not None and not 0 <= confirm <= accept <= 100:
         r.report(("settings",), "scores must satisfy 0 <= confirm_score <= accept_score <= 100")
 
@@ -53,8 +53,8 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         contractions=contractions,
         number_words=numbers,
         emergency_number=number or "911",
-        accept_score=int(accept or 82),
-        confirm_score=int(confirm or 62),
+        accept_score=int(accept or 80),
+        confirm_score=int(confirm or 55),
     )
     return pack, r.problems
 

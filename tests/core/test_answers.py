@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.answers import parse_choice, parse_number
+from assistant.knowledge import Knowledge
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("yes", "yes"),
+        ("yeah", "yes"),
+        ("Yep.", "yes"),
+        ("sure", "yes"),
+        ("I think so", "yes"),
+        ("a little", "yes"),
+        ("yeah it's swollen", "yes"),
+        ("it is a bit", "yes"),
+        ("nope", "no"),
+        ("nah", "no"),
+        ("no", "no"),
+        ("not really", "no"),
+        ("I don't think so", "no"),
+        ("never", "no"),
+        ("not swollen", "no"),
+        ("it isn't swollen", "no"),
+        ("I haven't", "no"),
+        ("I don't know", "unsure"),
+        ("not sure", "unsure"),
+        ("I'm not sure", "unsure"),
+        ("maybe", "unsure"),
+        ("no idea", "unsure"),
+        ("yes, maybe", "unsure"),
+        ("banana", None),
+        ("", None),
+        ("yes no", None),
+    ],
+)
+def test_yes_no(toy_knowledge: Knowledge, said: str, value: str | None) -> None:
+    assert toy_knowledge.yes_no_parser.parse(said) == value
+
+
+def test_question_specific_words(toy_knowledge: Knowledge) -> None:
+    extra = {"yes": ("ne",), "no": ("aniyo",)}
+    assert toy_knowledge.yes_no_parser.parse("ne", extra) == "yes"
+    assert toy_knowledge.yes_no_parser.parse("aniyo", extra) == "no"
+
+
+@pytest.mark.parametrize(
+    ("said", "choice"),
+    [
+        ("today", "today"),
+        ("it started this morning", "today"),
+        ("a few days ago", "week"),
+        ("weeks ago I think", "longer"),
+        ("the first one", "today"),
+        ("last", "longer"),
+        ("this mornin", "today"),
+        ("it was last night", "today"),
+        ("purple", None),
+        ("today or this week", None),
+    ],
+)
+def test_choice(toy_knowledge: Knowledge, said: str, choice: str | None) -> None:
+    intent = toy_knowledge.intent("toe_pain")
+    assert intent is not None
+    question = intent.question("started")
+    assert question is not None
+    assert parse_choice(said, question, toy_knowledge.normalizer) == choice
+
+
+@pytest.mark.parametrize(
+    ("said", "number"),
+    [("62", 62), ("sixty two", 62), ("I'm about forty", 40), ("one hundred and one", 101), ("old", None)],
+)
+def test_number(toy_knowledge: Knowledge, said: str, number: int | None) -> None:
+    assert parse_number(said, toy_knowledge.normalizer) == number

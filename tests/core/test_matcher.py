@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.knowledge import Knowledge, load_knowledge
+from tests.conftest import SYSTEM_FILE, TOY_INTENTS
+
+
+@pytest.fixture(scope="module")
+def both(shipped_knowledge: Knowledge) -> Knowledge:
+    """The shipped content plus the toy intent, so the matcher has to choose."""
+    del shipped_knowledge
+    from assistant.knowledge import SHIPPED_INTENTS
+
+    return load_knowledge([SHIPPED_INTENTS, TOY_INTENTS])
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("my lower leg feels warm", "leg_warmth"),
+        ("My calf feels hot.", "leg_warmth"),
+        ("my cath feels hot", "leg_warmth"),  # a recognition slip
+        ("I have a burning feeling in my shin", "leg_warmth"),
+        ("my big toe hurts", "toe_pain"),
+        ("my big tow hurts", "toe_pain"),  # a synonym from the intent file
+    ],
+)
+def test_accepts_clear_matches(both: Knowledge, said: str, intent: str) -> None:
+    best = both.matcher.match(said)[0]
+    assert best.intent.id == intent
+    assert best.score >= both.system.accept_score
+
+
+@pytest.mark.parametrize("said", ["my calf", "my arm is warm"])
+def test_vague_utterances_fall_in_the_confirm_band(both: Knowledge, said: str) -> None:
+    best = both.matcher.match(said)[0]
+    assert best.intent.id == "leg_warmth"
+    assert both.system.confirm_score <= best.score < both.system.accept_score
+
+
+@pytest.mark.parametrize("said", ["the weather is nice", "what is the capital of france", "I feel sick", ""])
+def test_unrelated_utterances_fall_below_the_confirm_band(both: Knowledge, said: str) -> None:
+    matches = both.matcher.match(said)
+    assert not matches or matches[0].score < both.system.confirm_score
+
+
+@pytest.mark.parametrize(
+    ("said", "phrase"),
+    [
+        ("I have chest pain", "i have chest pain"),
+        ("I can't breathe", "i cannot breathe"),
+        ("help, I think I'm having a heart attack", "i am having a heart attack"),
+        ("I'm not sure but I have chest pain", "i have chest pain"),
+        ("I am not coughing up blood", None),
+        ("no chest pain", None),
+        ("I don't have chest pain", None),
+        ("not coughing up blood", None),
+        ("chest", None),
+    ],
+)
+def test_emergency_phrases_respect_negation(toy_knowledge: Knowledge, said: str, phrase: str | None) -> None:
+    assert toy_knowledge.commands.emergency(said) == phrase
+
+
+@pytest.mark.parametrize(
+    ("said", "command"),
+    [
+        ("stop", "stop"),
+        ("Stop!", "stop"),
+        ("repeat that", "repeat"),
+        ("go back", "go_back"),
+        ("what do you mean?", "explain"),
+        ("help", "help"),
+        ("hello", "greeting"),
+        ("goodbye", "goodbye"),
+        ("the pain doesn't stop", None),  # a command inside a sentence is not a command
+        ("yes", None),
+    ],
+)
+def test_commands_are_whole_utterances(toy_knowledge: Knowledge, said: str, command: str | None) -> None:
+    assert toy_knowledge.commands.command(said) == command
+
+
+def test_system_file_alone_has_no_intents() -> None:
+    k = load_knowledge([SYSTEM_FILE])
+    assert k.intents == ()
+    assert k.matcher.match("my calf is hot") == []
