@@ -160,7 +160,7 @@ def parse_entry(item: object) -> ModelEntry:
     text = {key: _text(item, key, required=True) for key in _REQUIRED_TEXT}
     text.update({key: _text(item, key, required=False) for key in _OPTIONAL_TEXT})
     name = text["name"]
-    if not _NAME_RE.match(name) or ".." in name:
+    if not is_plain_name(name):
         raise CatalogError(f"name {name!r} is not a plain folder name")
     url = text["url"]
     parts = urlsplit(url)
@@ -183,6 +183,11 @@ def parse_entry(item: object) -> ModelEntry:
         lang_text=text["lang_text"],
         size_text=text["size_text"],
     )
+
+
+def is_plain_name(name: str) -> bool:
+    """A model name that is safe as a folder name: no separators, no ``..``."""
+    return bool(_NAME_RE.match(name)) and ".." not in name
 
 
 def format_table(entries: Iterable[ModelEntry], installed: Mapping[str, str]) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import hashlib
 import http.client
 import logging
@@ -44,6 +45,7 @@ from assistant.model_catalog import (
     CatalogError,
     ModelEntry,
     format_table,
+    is_plain_name,
     parse_catalog,
 )
 from assistant.voice.model_path import ModelError, check_model_folder
@@ -311,7 +313,7 @@ def download_archive(
     A broken transfer keeps ``partial`` (the next run resumes); a wrong size or checksum
     deletes it.
     """
-    if partial.is_file() and partial.stat().st_size > entry.size:
+    if partial.is_symlink() or (partial.is_file() and partial.stat().st_size > entry.size):
         partial.unlink()
     have = partial.stat().st_size if partial.is_file() else 0
     hasher = _md5_of(partial) if have else hashlib.md5(usedforsecurity=False)
@@ -537,12 +539,20 @@ def install_model(
             "move it away and run the command again"
         )
     models_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(models_dir):
+        return _install_locked(entry, models_dir, client, progress, limits or ExtractLimits())
+
+
+def _install_locked(
+    entry: ModelEntry, models_dir: Path, client: HttpClient, progress: Progress, limits: ExtractLimits
+) -> InstallResult:
+    target = models_dir / entry.name
     _remove_stale_staging(models_dir, entry.name)
     partial = partial_path(models_dir, entry.name)
     fetched, resumed_from = download_archive(entry, partial, client, progress)
     staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", suffix=STAGING_SUFFIX, dir=models_dir))
     try:
-        root = extract_safely(partial, staging, entry.size, limits or ExtractLimits())
+        root = extract_safely(partial, staging, entry.size, limits)
         problem = model_problem(root)
         if problem is not None:
             raise UnsafeArchiveError(f"the archive does not look like a Vosk model ({problem})")
@@ -562,6 +572,23 @@ def install_model(
     partial.unlink(missing_ok=True)
     logger.info("installed %s in %s", entry.name, target)
     return InstallResult(target, False, downloaded=fetched, resumed_from=resumed_from)
+
+
+@contextlib.contextmanager
+def _exclusive(models_dir: Path) -> Iterator[None]:
+    """One install at a time per models folder (an advisory lock on the folder itself)."""
+    descriptor = os.open(models_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise ModelDownloadError(
+                f"another 'assistant models download' is installing into {models_dir}: "
+                "wait for it to finish, then run the command again"
+            ) from error
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _remove_stale_staging(models_dir: Path, name: str) -> None:
@@ -643,6 +670,9 @@ def _list(args: argparse.Namespace, *, url: str, folder: Path, out: TextIO, err:
 def _download(args: argparse.Namespace, *, url: str, folder: Path, out: TextIO, err: TextIO) -> int:
     name: str = args.name
     timeout: float = args.timeout
+    if not is_plain_name(name):
+        err.write(f"assistant models: error: {name!r} is not a model name (see 'assistant models list')\n")
+        return 2
     if looks_like_vosk_model(folder / name):
         out.write(f"{name} is already installed in {folder / name}\n")
         return 0

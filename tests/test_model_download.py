@@ -7,9 +7,11 @@ partial file, no staging folder).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
+import os
 import socket
 import stat
 import threading
@@ -448,7 +450,7 @@ def test_a_truncated_download_resumes_with_range(server: ModelServer, models: Pa
     second = run(models, "download", NAME, "--catalog", url)
     assert second.code == 0, second.err
     archive = [seen for seen in server.requests if seen.path.endswith(".zip")]
-    assert archive == [type(archive[0])(f"/{NAME}.zip", f"bytes={half}-", 206, len(body) - half)]
+    assert archive == [Seen(f"/{NAME}.zip", f"bytes={half}-", 206, len(body) - half)]
     assert looks_like_vosk_model(models / NAME)
     assert leftovers(models) == [NAME]
 
@@ -487,6 +489,34 @@ def test_a_corrupt_partial_file_is_detected_and_the_next_run_starts_again(
     assert leftovers(models) == [NAME]
 
 
+def test_a_complete_archive_left_by_an_interrupted_install_is_verified_and_used(
+    server: ModelServer, models: Path
+) -> None:
+    body = model_zip(NAME)
+    url = offer(server, body)
+    models.mkdir()
+    partial_path(models, NAME).write_bytes(body)
+    result = run(models, "download", NAME, "--catalog", url)
+    assert result.code == 0, result.err
+    assert [seen.path for seen in server.requests] == ["/model-list.json"], "nothing downloaded again"
+    assert leftovers(models) == [NAME]
+
+
+def test_one_install_at_a_time_per_models_folder(server: ModelServer, models: Path) -> None:
+    url = offer(server, model_zip(NAME))
+    models.mkdir()
+    descriptor = os.open(models, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        busy = run(models, "download", NAME, "--catalog", url)
+    finally:
+        os.close(descriptor)
+    assert busy.code == 1
+    assert "another 'assistant models download' is installing" in busy.err
+    assert leftovers(models) == []
+    assert run(models, "download", NAME, "--catalog", url).code == 0
+
+
 def test_a_stalled_server_times_out(server: ModelServer, models: Path) -> None:
     body = model_zip(NAME, payload=bytes(range(256)) * 1024)
     url = offer(server, body)
@@ -508,22 +538,22 @@ def _deflated_bomb() -> bytes:
     return model_zip(NAME, files={"am/final.mdl": b"\0" * 20_000_000, "conf/model.conf": b"x"})
 
 
-UNSAFE: dict[str, tuple[Callable[[], bytes], str]] = {
-    "parent escape": (lambda: model_zip(NAME, extra=[("../evil", b"x")]), "'..'"),
-    "nested escape": (lambda: model_zip(NAME, extra=[(f"{NAME}/../../evil", b"x")]), "'..'"),
-    "absolute path": (lambda: model_zip(NAME, extra=[("/tmp/evil", b"x")]), "absolute"),
+UNSAFE: dict[str, tuple[Callable[[Path], bytes], str]] = {
+    "parent escape": (lambda _: model_zip(NAME, extra=[("../evil", b"x")]), "'..'"),
+    "nested escape": (lambda _: model_zip(NAME, extra=[(f"{NAME}/../../evil", b"x")]), "'..'"),
+    "absolute path": (lambda tmp: model_zip(NAME, extra=[(f"{tmp}/evil", b"x")]), "absolute"),
     "symlink out": (
-        lambda: model_zip(NAME, extra=[(symlink_member(f"{NAME}/am/link"), b"../../../evil")]),
+        lambda _: model_zip(NAME, extra=[(symlink_member(f"{NAME}/am/link"), b"../../../evil")]),
         "outside the model folder",
     ),
     "absolute symlink": (
-        lambda: model_zip(NAME, extra=[(symlink_member(f"{NAME}/link"), b"/etc/passwd")]),
+        lambda _: model_zip(NAME, extra=[(symlink_member(f"{NAME}/link"), b"/etc/passwd")]),
         "outside the model folder",
     ),
-    "device file": (lambda: model_zip(NAME, extra=[(device_member(f"{NAME}/dev"), b"")]), "device"),
-    "two top folders": (lambda: model_zip(NAME, extra=[("other/x", b"x")]), "exactly one top folder"),
-    "not a model": (lambda: model_zip(NAME, files={"README": b"hi"}), "does not look like a Vosk model"),
-    "zip bomb": (_deflated_bomb, "would unpack"),
+    "device file": (lambda _: model_zip(NAME, extra=[(device_member(f"{NAME}/dev"), b"")]), "device"),
+    "two top folders": (lambda _: model_zip(NAME, extra=[("other/x", b"x")]), "exactly one top folder"),
+    "not a model": (lambda _: model_zip(NAME, files={"README": b"hi"}), "does not look like a Vosk model"),
+    "zip bomb": (lambda _: _deflated_bomb(), "would unpack"),
 }
 
 
@@ -532,15 +562,14 @@ def test_an_unsafe_archive_is_refused_and_nothing_is_left(
     server: ModelServer, models: Path, tmp_path: Path, case: str
 ) -> None:
     build, reason = UNSAFE[case]
-    url = offer(server, build())
+    url = offer(server, build(tmp_path))
     result = run(models, "download", NAME, "--catalog", url)
     assert result.code == 1, result.out
     assert f"refusing to install {NAME}" in result.err
     assert reason in result.err
     assert "nothing was installed" in result.err
     assert leftovers(models) == []
-    assert not (tmp_path / "evil").exists()
-    assert not Path("/tmp/evil").exists()
+    assert not (tmp_path / "evil").exists(), "nothing was written outside the models folder"
 
 
 def test_member_count_and_total_size_limits(server: ModelServer, models: Path) -> None:
@@ -676,6 +705,8 @@ def test_list_shows_small_current_models_and_filters(server: ModelServer, models
         ["list", "--catalog", "file:///etc/passwd"],
         ["download", "--catalog", "ftp://example.org/list.json"],
         ["list", "--timeout", "0"],
+        ["download", "../vosk-model-small-en-us-0.15"],
+        ["download", "/tmp/x"],
     ],
 )
 def test_usage_errors_exit_2(models: Path, argv: list[str]) -> None:
