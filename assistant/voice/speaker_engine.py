@@ -2,13 +2,19 @@
 
 What this module guards against (each reproduced on Debian 12 with pyttsx3 2.99, espeak-ng):
 
+- espeak-ng calls the driver's synthesis callback from its own thread, so ``runAndWait()`` is
+  not a reliable "done": when commands were queued while the driver was busy (always the case
+  for the first run) it returns before the WAV is written, and the late callback then races
+  with the next run (property changes were lost: the next render used the previous rate). A
+  render waits for the ``finished-utterance`` notification, sent after the file is written,
+  and then for the driver to become idle.
 - Only the last command queued before ``runAndWait()`` runs, and ``runAndWait()`` with nothing
   queued repeats the previous text: every render queues exactly one ``save_to_file`` and then
   runs, and nothing is run for empty text.
 - The driver never clears its save-file state, so after one ``save_to_file`` every later
   ``say()`` (by anyone in the process) is written into that file instead of being played. After
-  each render the driver's ``_save_file`` and ``_text_to_say`` are reset. Speech is never
-  played by the driver either: it is rendered to a file and played by our own ``aplay`` call.
+  each render the driver's ``_save_file`` is reset. Speech is never played by the driver
+  anyway: it is rendered to a file and played by our own ``aplay`` call.
 - espeak has one synthesis callback per process: a second ``pyttsx3.Engine`` silently takes it
   over and the first engine then renders nothing, with no error. One engine is shared by the
   whole process (and kept alive: a collected engine unregisters the callback), its use is
@@ -18,13 +24,15 @@ What this module guards against (each reproduced on Debian 12 with pyttsx3 2.99,
 - The driver ``print``s "Audio saved to ..." on standard output, which would corrupt the JSON
   lines output: its module-level ``print`` is redirected to this module's debug log.
 - ``runAndWait()`` cannot be interrupted: it runs in a worker thread with a timeout. A render
-  that times out leaves the engine unusable, which the caller reports as a failure.
+  that times out marks the engine as broken; later renders fail at once.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,13 +48,18 @@ DEFAULT_RATE = 175
 DEFAULT_VOLUME = 1.0
 MIN_RATE = 80
 MAX_RATE = 450
+PRIME_TIMEOUT = 10.0
 
 
 class SpeechEngineError(Exception):
     """The speech engine failed; the message says why."""
 
 
-class SpeechTimeoutError(SpeechEngineError):
+class _EngineBrokenError(SpeechEngineError):
+    """A failure after which the engine is not used again."""
+
+
+class SpeechTimeoutError(_EngineBrokenError):
     """The speech engine did not finish in time (it may be hung)."""
 
 
@@ -57,6 +70,7 @@ class EngineLike(Protocol):
     def runAndWait(self) -> None: ...  # noqa: N802 - pyttsx3's name
     def setProperty(self, name: str, value: Any) -> None: ...  # noqa: N802
     def getProperty(self, name: str) -> Any: ...  # noqa: N802
+    def isBusy(self) -> bool: ...  # noqa: N802
     def connect(self, topic: str, cb: Callable[..., None]) -> dict[str, Any]: ...
 
 
@@ -80,15 +94,25 @@ class VoiceInfo:
 
 @dataclass
 class _Shared:
-    """One engine, its lock, and where its error notifications go."""
+    """One engine, its lock, and the notifications of the render in progress."""
 
     engine: EngineLike
     default_voice: str | None
     lock: threading.Lock = field(default_factory=threading.Lock)
     errors: list[BaseException] = field(default_factory=list)
+    finished: threading.Event = field(default_factory=threading.Event)
+    #: True when the synthesizer itself has stopped working on the last utterance.
+    synth_idle: Callable[[], bool] = lambda: True
+    #: Set when a render hung: the engine is never used again.
+    broken: str | None = None
 
     def on_error(self, name: object = None, exception: BaseException | None = None) -> None:
         self.errors.append(exception or SpeechEngineError(f"unknown engine error ({name})"))
+
+    def on_finished(self, name: object = None, completed: bool = True) -> None:
+        if not completed:
+            self.errors.append(SpeechEngineError("the utterance was cancelled"))
+        self.finished.set()
 
 
 _PROCESS_ENGINE: _Shared | None = None
@@ -99,13 +123,34 @@ def _quiet_print(*args: object, **_kwargs: object) -> None:
     logger.debug("pyttsx3: %s", " ".join(str(a) for a in args))
 
 
-def _open_pyttsx3() -> EngineLike:
+def _open_pyttsx3() -> _Shared:
     import pyttsx3  # noqa: PLC0415 - optional at import time: failures become a message
     import pyttsx3.drivers.espeak as espeak_driver  # noqa: PLC0415
+    from pyttsx3.drivers import _espeak  # noqa: PLC0415
 
     espeak_driver.print = _quiet_print
-    engine: EngineLike = pyttsx3.init()
-    return engine
+    shared = _share(pyttsx3.init())
+
+    def espeak_idle() -> bool:
+        return not _espeak.IsPlaying()
+
+    shared.synth_idle = espeak_idle
+    # Until its first runAndWait the driver proxy counts as busy and queues property changes;
+    # the first run also returns before its callback ends. One short render, with no property
+    # changes, brings the engine to the state every later render relies on.
+    with tempfile.TemporaryDirectory(prefix="assistant-tts-") as tmp:
+        Renderer._run(shared, "Ready.", Path(tmp) / "prime.wav", None, PRIME_TIMEOUT)
+    return shared
+
+
+def _apply(shared: _Shared, settings: VoiceSettings) -> None:
+    """Set voice, then rate and volume (a voice change can reset the other two)."""
+    engine = shared.engine
+    voice = settings.voice or shared.default_voice
+    if voice:
+        engine.setProperty("voice", voice)
+    engine.setProperty("rate", settings.rate or DEFAULT_RATE)
+    engine.setProperty("volume", DEFAULT_VOLUME if settings.volume is None else settings.volume)
 
 
 def _share(engine: EngineLike) -> _Shared:
@@ -115,6 +160,7 @@ def _share(engine: EngineLike) -> _Shared:
         voice = None
     shared = _Shared(engine=engine, default_voice=str(voice) if voice else None)
     engine.connect("error", shared.on_error)
+    engine.connect("finished-utterance", shared.on_finished)
     return shared
 
 
@@ -122,19 +168,15 @@ def _process_engine() -> _Shared:
     global _PROCESS_ENGINE  # noqa: PLW0603 - one espeak engine per process, kept alive
     with _PROCESS_ENGINE_LOCK:
         if _PROCESS_ENGINE is None:
-            _PROCESS_ENGINE = _share(_open_pyttsx3())
+            _PROCESS_ENGINE = _open_pyttsx3()
         return _PROCESS_ENGINE
 
 
-def _reset_driver(engine: object) -> None:
-    """Forget the last text and save file, so a later ``say``/``runAndWait`` cannot reuse them."""
+def _reset_save_file(engine: object) -> None:
+    """Forget the save file, so that a later ``say()`` plays instead of overwriting it."""
     driver = getattr(getattr(engine, "proxy", None), "_driver", None)
-    if driver is None:
-        return
-    if hasattr(driver, "_save_file"):
+    if driver is not None and hasattr(driver, "_save_file"):
         driver._save_file = None
-    if hasattr(driver, "_text_to_say"):
-        driver._text_to_say = None
 
 
 class Renderer:
@@ -195,25 +237,22 @@ class Renderer:
         if not text.strip():
             raise ValueError("nothing to render: the text is empty")
         shared = self._get()
-        if not shared.lock.acquire(timeout=timeout):
+        if shared.broken is None and not shared.lock.acquire(timeout=timeout):
             raise SpeechTimeoutError("the speech engine is still busy with an earlier reply")
-        failure: list[BaseException] = []
-        worker = threading.Thread(
-            target=self._run_locked,
-            args=(shared, text, path, settings, failure),
-            name="pyttsx3-render",
-            daemon=True,
-        )
-        worker.start()
-        worker.join(timeout)
-        if worker.is_alive():
-            raise SpeechTimeoutError(
-                f"the speech engine did not finish within {timeout:.1f} s "
-                f"(it was rendering {len(text)} characters)"
-            )
-        if failure:
-            exc = failure[0]
-            raise SpeechEngineError(f"the speech engine failed: {exc}") from exc
+        if shared.broken is not None:
+            raise SpeechEngineError(shared.broken)
+        try:
+            self._run(shared, text, path, settings, timeout)
+        except _EngineBrokenError as exc:
+            shared.broken = str(exc)
+            if not isinstance(exc, SpeechTimeoutError):
+                shared.lock.release()
+            # after a timeout the lock stays taken: the engine may still be inside runAndWait
+            raise
+        except BaseException:
+            shared.lock.release()
+            raise
+        shared.lock.release()
         try:
             info = wav_info(path)
         except SpeechFileError as exc:
@@ -223,30 +262,49 @@ class Renderer:
         return info
 
     @staticmethod
-    def _run_locked(
-        shared: _Shared,
-        text: str,
-        path: Path,
-        settings: VoiceSettings,
-        failure: list[BaseException],
-    ) -> None:
-        """Runs in the worker thread, which owns (and releases) the lock."""
+    def _run(shared: _Shared, text: str, path: Path, settings: VoiceSettings | None, timeout: float) -> None:
+        """Run one utterance in a worker thread; wait until its WAV is written and all is idle."""
         engine = shared.engine
-        try:
-            shared.errors.clear()
-            path.unlink(missing_ok=True)
-            voice = settings.voice or shared.default_voice
-            if voice:
-                engine.setProperty("voice", voice)
-            engine.setProperty("rate", settings.rate or DEFAULT_RATE)
-            engine.setProperty("volume", DEFAULT_VOLUME if settings.volume is None else settings.volume)
-            engine.save_to_file(text, str(path))
-            engine.runAndWait()
-            if shared.errors:
-                failure.append(shared.errors[0])
-        except Exception as exc:  # handed to the caller's thread
-            failure.append(exc)
-        finally:
-            _reset_driver(engine)
-            shared.errors.clear()
-            shared.lock.release()
+        deadline = time.monotonic() + timeout
+        shared.errors.clear()
+        shared.finished.clear()
+        path.unlink(missing_ok=True)
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                if settings is not None:
+                    _apply(shared, settings)
+                # espeak runs property changes on its own thread; the driver's stop() at the
+                # start of runAndWait cancels "anything playing", including them and the text.
+                _wait_until(shared.synth_idle, deadline)
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+            except Exception as exc:  # handed to the caller's thread
+                failure.append(exc)
+
+        worker = threading.Thread(target=work, name="pyttsx3-render", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if not worker.is_alive() and failure:
+            _reset_save_file(engine)
+            raise _EngineBrokenError(f"the speech engine failed: {failure[0]}") from failure[0]
+        if worker.is_alive() or not shared.finished.wait(max(0.0, deadline - time.monotonic())):
+            raise SpeechTimeoutError(
+                f"the speech engine did not finish within {timeout:.1f} s "
+                f"(it was rendering {len(text)} characters)"
+            )
+        # The callback thread marks the driver idle just after "finished", and espeak's thread
+        # stays "playing" a little longer: starting the next run before that cancels it.
+        _wait_until(lambda: shared.synth_idle() and not engine.isBusy(), deadline)
+        _reset_save_file(engine)
+        if shared.errors:
+            error = shared.errors[0]
+            raise SpeechEngineError(f"the speech engine failed: {error}") from error
+
+
+def _wait_until(condition: Callable[[], bool], deadline: float) -> None:
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SpeechTimeoutError("the speech engine stayed busy")
+        time.sleep(0.0005)
