@@ -25,9 +25,9 @@ import pytest
 from assistant.voice.speaker import (
     FileSpeaker,
     Pyttsx3Speaker,
+    Speaker,
     SpeakerSettingsError,
     SpeakOutcome,
-    Speaker,
     SpeechOutputError,
     list_voices,
     render_wav,
