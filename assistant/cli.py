@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ from assistant import __version__
 from assistant.dialog import Dialog
 from assistant.errors import AssistantError
 from assistant.knowledge import PROJECT_DIR, Knowledge, default_intent_dirs, load_knowledge, user_intents_dir
-from assistant.output import JsonLinesOutput, Output, TextOutput
+from assistant.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
 from assistant.session import Session
 from assistant.settings import Settings, checked_emergency_number
 from assistant.textio import run_text
@@ -22,15 +23,25 @@ from assistant.textio import run_text
 log = logging.getLogger(__name__)
 
 MODELS_DIR = PROJECT_DIR / "models"
-EXIT_INTERRUPTED = 130
+#: Exit status after Ctrl-C (SIGINT); SIGTERM gives 143. Both follow the shell's 128 + signal number.
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
-class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived; the conversation ends cleanly."""
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; the conversation ends cleanly.
+
+    A BaseException (like KeyboardInterrupt), so that code guarding an edge with
+    ``except Exception`` (a failing speaker, say) can never swallow the request to stop.
+    """
 
     def __init__(self, signum: int) -> None:
         self.signum = signum
         super().__init__(signal.Signals(signum).name)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
@@ -123,10 +134,10 @@ def run_conversation(args: argparse.Namespace) -> int:
             sys.stderr.write("Voice mode is not available in this build; continuing in text mode.\n")
         prompt = sys.stdin.isatty() and not args.json
         return run_text(session, sys.stdin.buffer, sys.stdout, prompt=prompt, json_input=args.json)
-    except Interrupted:
+    except Interrupted as exc:
         # Ctrl-C or SIGTERM: say we are stopping (with the emergency number) and end cleanly.
         session.interrupt()
-        return EXIT_INTERRUPTED
+        return exc.exit_code
 
 
 VoiceRunner = Callable[[argparse.Namespace, Session, Knowledge], int]
@@ -163,6 +174,16 @@ def subcommand(name: str, argv: Sequence[str]) -> int:
     return test_command(argv, sys.stdout)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        log.debug("could not redirect stdout", exc_info=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     previous = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -173,12 +194,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         configure_logging(args.debug, args.quiet)
         return run_conversation(args)
+    except OutputWriteError as exc:
+        _silence_stdout()  # what could not be written would fail again at exit
+        sys.stderr.write(f"{exc}\n")
+        return exc.exit_code
     except AssistantError as exc:
         sys.stderr.write(f"{exc}\n")
         return exc.exit_code
-    except Interrupted:
-        return EXIT_INTERRUPTED
+    except Interrupted as exc:
+        return exc.exit_code
     except BrokenPipeError:
+        # The reader went away (``assistant --json | head``): nothing more can be shown.
+        _silence_stdout()
         return 0
     finally:
         for sig, handler in previous.items():

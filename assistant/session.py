@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -25,20 +26,47 @@ def default_summary_path(now: datetime) -> Path:
     return data_dir() / "summaries" / f"summary-{now.strftime('%Y%m%d-%H%M%S')}.md"
 
 
+def make_private_dirs(directory: Path) -> None:
+    """Create ``directory`` and any missing parents readable by the user only (0700).
+
+    Folders that already exist are left as they are: they belong to the person.
+    """
+    missing: list[Path] = []
+    probe = directory
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        folder.chmod(0o700)  # mkdir's mode is cut by the umask; make sure
+
+
 def write_private(path: Path, text: str) -> None:
-    """Write a file readable by the user only, atomically: no half-written file is ever left."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write a file readable by the user only (0600), atomically: no half-written file is left.
+
+    The text goes to a new temporary file beside ``path`` (created exclusively, so nothing
+    already there is followed or truncated), then replaces ``path`` in one step. A path that
+    names something other than a regular file (``/dev/stdout``, a pipe) is written in place
+    instead: replacing it would destroy it.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8") as f:
+            f.write(text)
+        return
+    make_private_dirs(path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
 
 
 class Session:
@@ -82,6 +110,8 @@ class Session:
         self.publish(self.dialog.start())
 
     def said(self, text: str) -> None:
+        # What the person said is private: it reaches the log only with --debug.
+        log.debug("heard: %r", text)
         self.publish(self.dialog.handle(text))
 
     def silence(self) -> None:

@@ -23,6 +23,7 @@ def feed_json_line(session: Session, line: str) -> None:
     ``{"text": "..."}`` is an utterance, ``{"silence": true}`` is a listening timeout.
     Anything else gets an ``error`` event and the conversation goes on.
     """
+
     def refuse(message: str) -> None:
         pending = session.dialog.pending
         session.publish([Error(message), *([pending] if pending is not None else [])])
@@ -32,8 +33,12 @@ def feed_json_line(session: Session, line: str) -> None:
         return
     try:
         obj = json.loads(line)
-    except ValueError as exc:
-        refuse(f"input line is not valid JSON ({exc.msg}); send text or {{\"text\": ...}}")
+    except json.JSONDecodeError as exc:
+        refuse(f'input line is not valid JSON ({exc.msg}); send text or {{"text": ...}}')
+        return
+    except RecursionError:
+        # Deeply nested brackets ("{[[[[...") exhaust the parser's stack before any error is found.
+        refuse('input line is nested too deeply to read; send text or {"text": ...}')
         return
     if isinstance(obj, dict) and isinstance(obj.get("text"), str):
         session.said(obj["text"])
