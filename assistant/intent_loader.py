@@ -48,7 +48,8 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
     causes = _causes(r, top.get("causes"))
     triage = _triage(r, top.get("triage"))
 
-    _check_references(r, questions, scores, causes, triage, sources)
+    declared = _declared_ids(top.get("questions"))
+    _check_references(r, questions, scores, causes, triage, sources, declared)
     if r.problems and any(p.severity == "error" for p in r.problems):
         return None, r.problems
     assert intent_id is not None and title is not None
@@ -282,11 +283,13 @@ def _check_references(
     causes: list[tuple[Cause, YamlPath]],
     triage: list[tuple[TriageRule, YamlPath]],
     sources: dict[str, Source],
+    declared: set[str],
 ) -> None:
     by_id: dict[str, Question] = {}
     for q, path in questions:
         if q.id in by_id:
             r.report((*path, "id"), f"the question id {q.id!r} is used twice; give each question its own id")
+            continue
         by_id[q.id] = q
     score_ids = {s.id for s, _ in scores}
     for sid in score_ids & set(by_id):
@@ -312,6 +315,8 @@ def _check_references(
                     r.report_at(loc, f"{name!r} is a score; compare it with a number, e.g. '{name} >= 2'")
                 continue
             q = by_id.get(name)
+            if q is None and name in declared:
+                continue  # the question itself has a problem, reported where it is
             if q is None:
                 known = sorted(set(by_id) | score_ids)
                 r.report_at(loc, f"unknown question or score {name!r}" + (did_you_mean(name, known) or
@@ -392,6 +397,13 @@ def _check_triage_cover(r: Reader, triage: list[tuple[TriageRule, YamlPath]], qu
                 f"triage rule such as 'when: \"{q.id} is yes\"'",
                 key=True,
             )
+
+
+def _declared_ids(value: Any) -> set[str]:
+    """Ids of every question written, even ones with problems (so their names are not "unknown")."""
+    if not isinstance(value, list):
+        return set()
+    return {str(item["id"]) for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 
 def _asking_order(questions: list[Question]) -> list[Question]:

@@ -89,7 +89,8 @@ class Reader:
     # -- scalars ---------------------------------------------------------------------------
     def text(self, path: YamlPath, value: Any, *, what: str, required: bool = True) -> str | None:
         if value is None:
-            if required:
+            # A missing key was reported by mapping(); only a key written with nothing after it is "empty".
+            if required and (path in self.y.keys or not path or isinstance(path[-1], int)):
                 self.report(path, f"{what} is empty; write the text after the colon")
             return None
         if isinstance(value, bool) and path in self.y.boolean_words:
