@@ -174,6 +174,16 @@ def test_render_wav_is_private_speech_of_plausible_length(tmp_path: Path) -> Non
 
 
 @needs_espeak
+def test_rendering_prints_nothing_on_standard_output(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """pyttsx3's driver prints "Audio saved to ..."; that would corrupt JSON-lines output."""
+    render_wav("Quiet please.", tmp_path / "quiet.wav")
+    FileSpeaker(tmp_path / "out").say("Still quiet. Very quiet.")
+    assert capfd.readouterr().out == ""
+
+
+@needs_espeak
 def test_rate_setting_changes_the_length(tmp_path: Path) -> None:
     slow = render_wav(LONG_REPLY, tmp_path / "slow.wav", rate=110)
     fast = render_wav(LONG_REPLY, tmp_path / "fast.wav", rate=260)
