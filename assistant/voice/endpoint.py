@@ -83,7 +83,8 @@ class EndpointDetector:
         self._elapsed = 0.0
         self._run_loud = 0.0
         self._run_quiet = 0.0
-        self._noise_db = _MIN_DB
+        # Start from a quiet room; the floor then follows the actual background.
+        self._noise_db = self.config.threshold_db - self.config.noise_margin_db
         #: Time (ms from the start of the turn) at which speech started, or None.
         self.speech_start_ms: float | None = None
         #: Time (ms) at which the last speech frame ended.

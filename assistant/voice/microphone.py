@@ -171,9 +171,10 @@ class Microphone:
 
     def chunks(self, max_seconds: float | None = None) -> Iterator[AudioChunk]:
         """Chunks until ``max_seconds`` of audio (forever when None); stop iterating to end."""
-        recorded = 0.0
-        while max_seconds is None or recorded < max_seconds:
+        limit = None if max_seconds is None else round(max_seconds * self.sample_rate)
+        recorded = 0
+        while limit is None or recorded < limit:
             chunk = self.read()
-            recorded += self._frames / self.sample_rate
+            recorded += self._frames
             if chunk.pcm:
                 yield chunk

@@ -1,0 +1,161 @@
+"""PocketSphinx English recognition on espeak-ng speech, through the WAV chunk path.
+
+Measured here (espeak-ng, 4 voices x 21 domain phrases, see bench/voice_bench.py): constrained
+mode 79/84 exact, free-form domain LM 71/84 exact. The tests below use a smaller set and
+assert the accuracy they reach with a small margin.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pocketsphinx", reason="pocketsphinx is not installed")
+
+from rapidfuzz import fuzz
+
+from assistant.voice.audio import AudioChunk
+from assistant.voice.endpoint import TurnState
+from assistant.voice.recognizer import Recognizer, listen
+from assistant.voice.sphinx_engine import SphinxRecognizer
+from assistant.voice.wavinput import iter_wav_chunks, read_wav
+
+pytestmark = pytest.mark.voice
+
+Synth = Callable[..., Path]
+
+ANSWERS = ["yes", "no", "not sure", "repeat", "stop"]
+STATEMENTS = [
+    "my lower leg feels warm",
+    "my calf is hot",
+    "i have chest pain",
+    "my leg is swollen",
+    "it hurts when i walk",
+    "i had surgery last month",
+]
+DOMAIN = [*STATEMENTS, *ANSWERS, "what should i do", "help", "i don't know"]
+VOICES = [("en-us", 140), ("en-us+m3", 170)]
+
+
+@pytest.fixture(scope="module")
+def sphinx() -> SphinxRecognizer:
+    return SphinxRecognizer(DOMAIN)
+
+
+def recognize(recognizer: SphinxRecognizer, wav: Path) -> str:
+    result = listen(iter_wav_chunks(wav), recognizer)
+    assert result.state is TurnState.ENDED
+    return result.heard
+
+
+def test_it_is_a_recognizer(sphinx: SphinxRecognizer) -> None:
+    assert isinstance(sphinx, Recognizer)
+    assert sphinx.name == "pocketsphinx"
+
+
+@pytest.mark.parametrize("phrase", ANSWERS)
+def test_constrained_answers(sphinx: SphinxRecognizer, synth: Synth, phrase: str) -> None:
+    sphinx.set_phrases(ANSWERS)
+    assert recognize(sphinx, synth(phrase)) == phrase
+
+
+def test_constrained_accuracy_across_voices(sphinx: SphinxRecognizer, synth: Synth) -> None:
+    sphinx.set_phrases(ANSWERS)
+    cases = [(p, synth(p, v, s)) for p in ANSWERS for v, s in VOICES]
+    heard = [(p, recognize(sphinx, wav)) for p, wav in cases]
+    exact = sum(p == h for p, h in heard)
+    # Measured: 10/10.
+    assert exact >= 9, heard
+
+
+def test_free_form_domain_lm(sphinx: SphinxRecognizer, synth: Synth) -> None:
+    sphinx.set_phrases(None)
+    cases = [(p, synth(p, v, s)) for p in STATEMENTS for v, s in VOICES]
+    heard = [(p, recognize(sphinx, wav)) for p, wav in cases]
+    exact = sum(p == h for p, h in heard)
+    close = sum(fuzz.ratio(p, h) >= 80 for p, h in heard)
+    # Measured: 10/12 exact, 10/12 within a ratio of 80. Both misses are "i have chest pain"
+    # (heard as "i don't yes do"; even the full en-us LM hears "like that yes they do").
+    assert exact >= 9, heard
+    assert close >= 10, heard
+
+
+def test_switching_modes_keeps_one_decoder(synth: Synth) -> None:
+    recognizer = SphinxRecognizer(DOMAIN)
+    decoder = recognizer._decoder
+    for _ in range(2):
+        recognizer.set_phrases(["yes", "no"])
+        assert recognizer.search.startswith("phrases_")
+        assert recognize(recognizer, synth("no")) == "no"
+        recognizer.set_phrases(None)
+        assert recognize(recognizer, synth("my calf is hot")) == "my calf is hot"
+    assert recognizer._decoder is decoder
+    # The same phrase set reuses its grammar search.
+    assert len(recognizer._grammars) == 1
+
+
+def test_grammar_forces_out_of_set_speech_onto_a_phrase(sphinx: SphinxRecognizer, synth: Synth) -> None:
+    sphinx.set_phrases(["yes", "no"])
+    assert recognize(sphinx, synth("not sure")) in {"yes", "no"}
+
+
+def test_partial_results_grow_while_speaking(sphinx: SphinxRecognizer, synth: Synth) -> None:
+    sphinx.set_phrases(None)
+    partials = [sphinx.accept(chunk) for chunk in iter_wav_chunks(synth("my lower leg feels warm"))]
+    final = sphinx.finish()
+    shown = [p for p in partials if p]
+    assert shown, "no partial result at all"
+    assert len(shown[0].split()) < len(shown[-1].split())
+    assert final.text == "my lower leg feels warm"
+    assert final.engine == "pocketsphinx"
+
+
+def test_native_rate_chunks_are_converted(sphinx: SphinxRecognizer, synth: Synth) -> None:
+    import wave
+
+    sphinx.set_phrases(ANSWERS)
+    with wave.open(str(synth("repeat"))) as wav:
+        rate = wav.getframerate()
+        data = wav.readframes(wav.getnframes())
+    step = rate // 10 * 2
+    for start in range(0, len(data), step):
+        sphinx.accept(AudioChunk(data[start : start + step], rate, 2, 1))
+    assert sphinx.finish().text == "repeat"
+
+
+def test_unknown_words_are_dropped_and_logged(synth: Synth, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="assistant.voice.sphinx_engine"):
+        recognizer = SphinxRecognizer(["yes", "no", "zzyzxq thing"])
+        recognizer.set_phrases(["yes", "no", "blorptastic"])
+    assert "zzyzxq" in caplog.text
+    assert "blorptastic" in caplog.text
+    assert recognizer.phrases == ("yes", "no")
+    assert recognize(recognizer, synth("yes")) == "yes"
+
+
+def test_phrase_words_outside_the_domain_are_looked_up(synth: Synth) -> None:
+    recognizer = SphinxRecognizer(["my calf is hot"])
+    recognizer.set_phrases(["maybe", "never"])
+    assert recognize(recognizer, synth("never")) == "never"
+
+
+def test_nothing_fed_gives_empty_transcript(sphinx: SphinxRecognizer) -> None:
+    transcript = sphinx.finish()
+    assert transcript.text == ""
+
+
+def test_silence_gives_no_speech(sphinx: SphinxRecognizer) -> None:
+    silence = [AudioChunk(b"\x00\x00" * 1600, 16000)] * 90
+    result = listen(silence, sphinx)
+    assert result.state is TurnState.NO_SPEECH
+    assert result.heard == ""
+    assert result.audio_seconds == pytest.approx(8.0, abs=0.11)
+
+
+def test_whole_wav_as_one_chunk(sphinx: SphinxRecognizer, synth: Synth) -> None:
+    sphinx.set_phrases(ANSWERS)
+    sphinx.accept(read_wav(synth("stop")))
+    assert sphinx.finish().text == "stop"
