@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -30,7 +30,7 @@ class YesNoParser:
         self.normalizer = normalizer
         self.base = self._compile(system.answers)
 
-    def _compile(self, table: dict[str, tuple[str, ...]]) -> list[_Phrase]:
+    def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:
         phrases = {
             _Phrase(tuple(self.normalizer.tokens(p)), value)
             for value, texts in table.items()
@@ -39,7 +39,7 @@ class YesNoParser:
         }
         return sorted(phrases, key=lambda p: -len(p.words))
 
-    def parse(self, text: str, extra: dict[str, tuple[str, ...]] | None = None) -> YesNo | None:
+    def parse(self, text: str, extra: Mapping[str, tuple[str, ...]] | None = None) -> YesNo | None:
         words = self.normalizer.tokens(text)
         if not words:
             return None
@@ -79,9 +79,13 @@ def parse_choice(text: str, question: Question, normalizer: Normalizer) -> str |
         for phrase in (choice.id.replace("_", " "), *choice.words):
             target = normalizer.tokens(phrase)
             n = len(target)
-            spans += [(i, i + n, choice.id) for i in range(len(words) - n + 1) if n and words[i : i + n] == target]
+            spans += [
+                (i, i + n, choice.id) for i in range(len(words) - n + 1) if n and words[i : i + n] == target
+            ]
     # A match inside a longer match does not count ("last night" is not "night").
-    outer = {c for s, e, c in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)}
+    outer = {
+        c for s, e, c in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)
+    }
     if len(outer) == 1:
         return outer.pop()
     if len(outer) > 1:

@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     mode = p.add_argument_group("mode")
-    mode.add_argument("--text", action="store_true", help="type instead of talking (no microphone or speakers)")
+    mode.add_argument(
+        "--text", action="store_true", help="type instead of talking (no microphone or speakers)"
+    )
     mode.add_argument("--json", action="store_true", help="print events as JSON lines (see the README)")
     content = p.add_argument_group("content")
     content.add_argument(
@@ -80,22 +82,32 @@ def build_parser() -> argparse.ArgumentParser:
     content.add_argument("--summary", metavar="PATH", help="save the summary to PATH without asking")
     content.add_argument("--no-summary", action="store_true", help="do not offer to save a summary")
     voice = p.add_argument_group("voice")
-    voice.add_argument("--model", metavar="PATH", type=Path, help="Vosk model folder (or set VOSK_MODEL_PATH)")
+    voice.add_argument(
+        "--model", metavar="PATH", type=Path, help="Vosk model folder (or set VOSK_MODEL_PATH)"
+    )
     voice.add_argument(
         "--engine",
         choices=("auto", "vosk", "pocketsphinx"),
         default="auto",
-        help="speech recognizer: Vosk when a model is installed, else the embedded English one (default auto)",
+        help="speech recognizer: Vosk when a model is installed, else the embedded English one",
     )
     voice.add_argument("--wav", metavar="FILE", type=Path, nargs="+", help="take each turn from a WAV file")
     voice.add_argument("--input-device", metavar="DEVICE", help="microphone: index or part of its name")
     voice.add_argument("--list-devices", action="store_true", help="list microphones and exit")
-    voice.add_argument("--save-audio", metavar="DIR", type=Path, help="also write every reply as a WAV file in DIR")
-    voice.add_argument("--no-speech-output", action="store_true", help="print replies instead of speaking them")
+    voice.add_argument(
+        "--save-audio", metavar="DIR", type=Path, help="also write every reply as a WAV file in DIR"
+    )
+    voice.add_argument(
+        "--no-speech-output", action="store_true", help="print replies instead of speaking them"
+    )
     voice.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute")
     voice.add_argument("--voice", metavar="NAME", help="synthesizer voice id or name")
     voice.add_argument(
-        "--listen-timeout", type=float, metavar="SECONDS", default=8.0, help="silence before a reprompt (default 8)"
+        "--listen-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=8.0,
+        help="silence before a reprompt (default 8)",
     )
     logs = p.add_argument_group("diagnostics")
     logs.add_argument("--debug", action="store_true", help="detailed log on stderr, including what was heard")

@@ -66,18 +66,18 @@ class Not:
 
 
 @dataclass(frozen=True)
-class All:
+class AllOf:
     items: tuple[Condition, ...]
     column: int
 
 
 @dataclass(frozen=True)
-class Any_:
+class AnyOf:
     items: tuple[Condition, ...]
     column: int
 
 
-Condition = Always | Is | In | Compare | Answered | Not | All | Any_
+Condition = Always | Is | In | Compare | Answered | Not | AllOf | AnyOf
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>-?\d+(?:\.\d+)?)|(?P<op><=|>=|==|!=|<|>|=)|(?P<punct>[()\[\],])"
@@ -151,9 +151,7 @@ class _Parser:
         cond = self.expr()
         tok = self.peek()
         if tok.kind != "end":
-            raise ConditionError(
-                f"unexpected {tok.text!r}; join conditions with 'and' or 'or'", tok.column
-            )
+            raise ConditionError(f"unexpected {tok.text!r}; join conditions with 'and' or 'or'", tok.column)
         return cond
 
     def expr(self) -> Condition:
@@ -162,7 +160,7 @@ class _Parser:
         while self.peek().text == "or":
             self.take()
             items.append(self.and_())
-        return first if len(items) == 1 else Any_(tuple(items), _column(first))
+        return first if len(items) == 1 else AnyOf(tuple(items), _column(first))
 
     def and_(self) -> Condition:
         first = self.unary()
@@ -170,7 +168,7 @@ class _Parser:
         while self.peek().text == "and":
             self.take()
             items.append(self.unary())
-        return first if len(items) == 1 else All(tuple(items), _column(first))
+        return first if len(items) == 1 else AllOf(tuple(items), _column(first))
 
     def unary(self) -> Condition:
         tok = self.peek()
@@ -191,9 +189,7 @@ class _Parser:
             return Always(tok.column)
         if tok.kind != "word" or tok.text in _KEYWORDS:
             found = tok.text or "the end"
-            raise ConditionError(
-                f"expected a question or score name but found {found!r}", tok.column
-            )
+            raise ConditionError(f"expected a question or score name but found {found!r}", tok.column)
         name = tok.text
         nxt = self.take()
         if nxt.text == "answered":
@@ -279,7 +275,7 @@ def evaluate(cond: Condition, facts: Facts) -> bool:
         return facts.value(cond.name) is not None
     if isinstance(cond, Not):
         return not evaluate(cond.inner, facts)
-    if isinstance(cond, All):
+    if isinstance(cond, AllOf):
         return all(evaluate(c, facts) for c in cond.items)
     return any(evaluate(c, facts) for c in cond.items)
 
@@ -289,7 +285,7 @@ def walk(cond: Condition) -> Iterator[Condition]:
     yield cond
     if isinstance(cond, Not):
         yield from walk(cond.inner)
-    elif isinstance(cond, All | Any_):
+    elif isinstance(cond, AllOf | AnyOf):
         for item in cond.items:
             yield from walk(item)
 

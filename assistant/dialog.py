@@ -141,7 +141,9 @@ class Dialog:
 
     # -- phases ----------------------------------------------------------------------------
     def _ask_complaint(self, reprompt: bool = False) -> Ask:
-        return self._remember(Ask(self.msg("complaint_reprompt" if reprompt else "ask_complaint"), COMPLAINT, "open"))
+        return self._remember(
+            Ask(self.msg("complaint_reprompt" if reprompt else "ask_complaint"), COMPLAINT, "open")
+        )
 
     def _complaint(self, text: str) -> list[Event]:
         matches = self.k.matcher.match(text)
@@ -204,8 +206,9 @@ class Dialog:
             choices = ("yes", "no", "unsure")
         elif question.kind == "choice":
             choices = question.choice_ids()
-        return self._remember(Ask(fill(text or question.ask, emergency_number=self.number), question.id,
-                                  question.kind, choices))  # fmt: skip
+        return self._remember(
+            Ask(fill(text or question.ask, emergency_number=self.number), question.id, question.kind, choices)
+        )
 
     def _answer(self, text: str) -> list[Event]:
         intent = self.intent
@@ -273,14 +276,14 @@ class Dialog:
         if not self.settings.offer_summary:
             return [*events, Say(self.msg("anything_else")), *self._end("completed")]
         self.state.phase = "summary"
-        return [*events, self._remember(Ask(self.msg("summary_offer"), SAVE_SUMMARY, "yes_no", ("yes", "no")))]
+        return [
+            *events,
+            self._remember(Ask(self.msg("summary_offer"), SAVE_SUMMARY, "yes_no", ("yes", "no"))),
+        ]
 
     def _compose(self, intent: Intent, a: Assessment, preface: str) -> Result:
         number = self.number
-        if a.rule is not None:
-            guidance = fill(a.rule.say, emergency_number=number)
-        else:
-            guidance = self.msg("emergency")
+        guidance = fill(a.rule.say, emergency_number=number) if a.rule else self.msg("emergency")
         if a.forced:
             guidance = f"{guidance} {self.msg('emergency_fallback')}"
         names = [cause.name for cause, _ in a.causes]
@@ -333,8 +336,13 @@ class Dialog:
         for qid in self.state.history:
             q = intent.question(qid)
             if q is not None:
-                qas.append(QA(fill(q.ask, emergency_number=self.number), self.state.heard.get(qid, ""),
-                              str(self.state.answers.get(qid, ""))))  # fmt: skip
+                qas.append(
+                    QA(
+                        fill(q.ask, emergency_number=self.number),
+                        self.state.heard.get(qid, ""),
+                        str(self.state.answers.get(qid, "")),
+                    )
+                )
         summary = SummaryInput(
             when=self.clock(),
             complaint=self.state.complaint,
@@ -352,7 +360,10 @@ class Dialog:
         if command == "stop":
             return self.stop()
         if command == "goodbye":
-            return [Say(self.msg("goodbye")), *self._end("stopped" if self.state.result is None else "completed")]
+            return [
+                Say(self.msg("goodbye")),
+                *self._end("stopped" if self.state.result is None else "completed"),
+            ]
         if command == "repeat":
             return self._reask()
         if command == "help":
@@ -399,14 +410,19 @@ class Dialog:
         if ask is None:
             return [self._ask_complaint(True)]
         if ask.question == COMPLAINT:
-            return [Say(self.msg("fallback", topics=self._topics()), role="fallback"), self._ask_complaint(True)]
+            return [
+                Say(self.msg("fallback", topics=self._topics()), role="fallback"),
+                self._ask_complaint(True),
+            ]
         events: list[Event] = [Say(self.msg("not_understood"), role="not_understood")]
         question = self._current_question()
         if question is not None and question.reprompt:
             return [*events, self._ask_question(question, text=question.reprompt)]
         hint = {"yes_no": "yes_no_reprompt", "number": "number_reprompt"}.get(ask.kind)
         if ask.kind == "choice":
-            events.append(Say(self.msg("choice_reprompt", choices=self._choice_names(question)), role="reprompt"))
+            events.append(
+                Say(self.msg("choice_reprompt", choices=self._choice_names(question)), role="reprompt")
+            )
         elif hint:
             events.append(Say(self.msg(hint), role="reprompt"))
         return [*events, ask]

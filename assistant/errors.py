@@ -21,7 +21,8 @@ class IntentError(AssistantError):
         errors = [p for p in self.problems if p.severity == "error"]
         lines = [str(p) for p in errors]
         n = len(errors)
-        head = f"{n} problem{'s' if n != 1 else ''} in the intent files; fix {'them' if n != 1 else 'it'} and start again:"
+        plural, them = ("s", "them") if n != 1 else ("", "it")
+        head = f"{n} problem{plural} in the intent files; fix {them} and start again:"
         super().__init__("\n".join([head, *lines]))
 
 

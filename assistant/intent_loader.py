@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from assistant.conditions import Compare, Condition, Facts, In, Is, evaluate, walk
 from assistant.events import TRIAGE_LEVELS, QuestionKind, TriageLevel
@@ -11,13 +11,33 @@ from assistant.reader import Reader, did_you_mean
 from assistant.yamlsource import LoadedYaml, YamlPath
 
 INTENT_KEYS = {
-    "intent", "title", "description", "intro", "phrases", "keywords", "synonyms", "sources",
-    "questions", "scores", "causes", "triage", "max_causes",
-}  # fmt: skip
+    "intent",
+    "title",
+    "description",
+    "intro",
+    "phrases",
+    "keywords",
+    "synonyms",
+    "sources",
+    "questions",
+    "scores",
+    "causes",
+    "triage",
+    "max_causes",
+}
 QUESTION_KEYS = {
-    "id", "kind", "ask", "reprompt", "explain", "red_flag", "ask_if", "choices", "range",
-    "answers", "sources",
-}  # fmt: skip
+    "id",
+    "kind",
+    "ask",
+    "reprompt",
+    "explain",
+    "red_flag",
+    "ask_if",
+    "choices",
+    "range",
+    "answers",
+    "sources",
+}
 CAUSE_KEYS = {"id", "name", "says", "advice", "base", "evidence", "sources"}
 SCORE_KEYS = {"description", "points", "sources"}
 WEIGHT_KEYS = {"when", "add"}
@@ -30,8 +50,13 @@ YES_NO_VALUES = ("yes", "no", "unsure")
 def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
     """Read a symptom intent; return it (or None when unusable) and the problems found."""
     r = Reader(loaded)
-    top = r.mapping((), loaded.data, what="the intent", allowed=INTENT_KEYS,
-                    required=("intent", "title", "phrases", "questions", "causes", "triage"))  # fmt: skip
+    top = r.mapping(
+        (),
+        loaded.data,
+        what="the intent",
+        allowed=INTENT_KEYS,
+        required=("intent", "title", "phrases", "questions", "causes", "triage"),
+    )
     if top is None:
         return None, r.problems
     intent_id = r.ident(("intent",), top.get("intent"), what="the intent id")
@@ -77,7 +102,9 @@ def _synonyms(r: Reader, value: Any) -> dict[str, str]:
     if value is None:
         return out
     if not isinstance(value, dict):
-        r.report(("synonyms",), "synonyms should map a word to the words heard for it, e.g. 'calf: [cath, calves]'")
+        r.report(
+            ("synonyms",), "synonyms should map a word to the words heard for it, e.g. 'calf: [cath, calves]'"
+        )
         return out
     for canonical, heard in value.items():
         for word in r.texts(("synonyms", canonical), heard, what=f"synonyms of {canonical!r}"):
@@ -133,10 +160,13 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
         kind: QuestionKind | None = None
         if kind_text is not None:
             if kind_text in KINDS:
-                kind = cast(QuestionKind, kind_text)
+                kind = kind_text
             else:
-                r.report((*path, "kind"), f"kind {kind_text!r} is not one of yes_no, choice, number"
-                         + did_you_mean(kind_text, KINDS))  # fmt: skip
+                r.report(
+                    (*path, "kind"),
+                    f"kind {kind_text!r} is not one of yes_no, choice, number"
+                    + did_you_mean(kind_text, KINDS),
+                )
         ask = r.text((*path, "ask"), m.get("ask"), what="ask")
         reprompt = r.text((*path, "reprompt"), m.get("reprompt"), what="reprompt", required=False)
         explain = r.text((*path, "explain"), m.get("explain"), what="explain", required=False)
@@ -151,7 +181,9 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
         if red_flag and kind not in (None, "yes_no"):
             r.report((*path, "red_flag"), "only a yes_no question can be a red flag; set kind: yes_no")
         if qid and kind and ask:
-            q = Question(qid, kind, ask, reprompt or "", explain or "", red_flag, ask_if, choices, rng, answers, srcs)
+            q = Question(
+                qid, kind, ask, reprompt or "", explain or "", red_flag, ask_if, choices, rng, answers, srcs
+            )
             out.append((q, path))
     return out
 
@@ -159,18 +191,29 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
 def _choices(r: Reader, path: YamlPath, value: Any, kind: QuestionKind | None) -> tuple[Choice, ...]:
     if kind != "choice":
         if value is not None:
-            r.report(path, "choices belong to a question with kind: choice; remove them or change the kind", key=True)
+            r.report(
+                path,
+                "choices belong to a question with kind: choice; remove them or change the kind",
+                key=True,
+            )
         return ()
     if not isinstance(value, dict) or len(value) < 2:
-        r.report(path, "a choice question needs 'choices:' with at least two entries, "
-                 "each a choice id and the words people say for it, e.g. 'today: [today, this morning]'")  # fmt: skip
+        r.report(
+            path,
+            "a choice question needs 'choices:' with at least two entries, "
+            "each a choice id and the words people say for it, e.g. 'today: [today, this morning]'",
+        )
         return ()
     out: list[Choice] = []
     for cid, words in value.items():
         ident = r.ident((*path, cid), cid, what="the choice id")
         if ident in YES_NO_VALUES or cid in r.y.boolean_words.values():
-            r.report((*path, cid), f"{cid!r} cannot be a choice id; use a yes_no question instead, "
-                     "or name the choice e.g. 'yes_often'", key=True)  # fmt: skip
+            r.report(
+                (*path, cid),
+                f"{cid!r} cannot be a choice id; use a yes_no question instead, "
+                "or name the choice e.g. 'yes_often'",
+                key=True,
+            )
             continue
         texts = r.texts((*path, cid), words, what=f"the words for choice {cid!r}", min_items=1)
         if ident and texts:
@@ -195,7 +238,9 @@ def _range(r: Reader, path: YamlPath, value: Any, kind: QuestionKind | None) -> 
     return int(value[0]), int(value[1])
 
 
-def _answer_words(r: Reader, path: YamlPath, value: Any, kind: QuestionKind | None) -> dict[str, tuple[str, ...]]:
+def _answer_words(
+    r: Reader, path: YamlPath, value: Any, kind: QuestionKind | None
+) -> dict[str, tuple[str, ...]]:
     if value is None:
         return {}
     if kind != "yes_no":
@@ -257,20 +302,31 @@ def _triage(r: Reader, value: Any) -> list[tuple[TriageRule, YamlPath]]:
         level: TriageLevel | None = None
         if level_text is not None:
             if level_text in TRIAGE_LEVELS:
-                level = cast(TriageLevel, level_text)
+                level = level_text
             else:
-                r.report((*path, "level"), f"level {level_text!r} is not one of "
-                         + ", ".join(TRIAGE_LEVELS) + did_you_mean(level_text, TRIAGE_LEVELS))  # fmt: skip
+                r.report(
+                    (*path, "level"),
+                    f"level {level_text!r} is not one of "
+                    + ", ".join(TRIAGE_LEVELS)
+                    + did_you_mean(level_text, TRIAGE_LEVELS),
+                )
         when = r.condition((*path, "when"), m.get("when"), what="when")
         say = r.text((*path, "say"), m.get("say"), what="say")
         net = r.text((*path, "safety_net"), m.get("safety_net"), what="safety_net", required=False)
         srcs = r.texts((*path, "sources"), m.get("sources"), what="sources")
         if level == "emergency" and net:
-            r.report((*path, "safety_net"), "an emergency rule has no safety net: its only advice is to call "
-                     "{emergency_number} now; move this text into 'say' or remove it", key=True)  # fmt: skip
+            r.report(
+                (*path, "safety_net"),
+                "an emergency rule has no safety net: its only advice is to call "
+                "{emergency_number} now; move this text into 'say' or remove it",
+                key=True,
+            )
         if level == "emergency" and say and "{emergency_number}" not in say:
-            r.report((*path, "say"), "an emergency message must tell the person to call {emergency_number}; "
-                     "write e.g. 'Call {emergency_number} now.'")  # fmt: skip
+            r.report(
+                (*path, "say"),
+                "an emergency message must tell the person to call {emergency_number}; "
+                "write e.g. 'Call {emergency_number} now.'",
+            )
         if level and when is not None and say:
             out.append((TriageRule(level, when, str(m.get("when")), say, net or "", srcs), path))
     return out
@@ -319,12 +375,18 @@ def _check_references(
                 continue  # the question itself has a problem, reported where it is
             if q is None:
                 known = sorted(set(by_id) | score_ids)
-                r.report_at(loc, f"unknown question or score {name!r}" + (did_you_mean(name, known) or
-                            "; known names: " + ", ".join(known)))  # fmt: skip
+                r.report_at(
+                    loc,
+                    f"unknown question or score {name!r}"
+                    + (did_you_mean(name, known) or "; known names: " + ", ".join(known)),
+                )
                 continue
             if asked_before and name in order and order.index(name) >= order.index(asked_before):
-                r.report_at(loc, f"{asked_before!r} is asked before {name!r}, so this ask_if can never "
-                            f"see its answer; move {name!r} above {asked_before!r}")  # fmt: skip
+                r.report_at(
+                    loc,
+                    f"{asked_before!r} is asked before {name!r}, so this ask_if can never "
+                    f"see its answer; move {name!r} above {asked_before!r}",
+                )
             _check_values(r, node, q, loc)
 
     for q, path in questions:
@@ -345,7 +407,9 @@ def _check_references(
 def _check_values(r: Reader, node: Any, q: Question, loc: Any) -> None:
     if isinstance(node, Compare):
         if q.kind != "number":
-            r.report_at(loc, f"{q.id!r} is a {q.kind} question; compare numbers only with number questions or scores")
+            r.report_at(
+                loc, f"{q.id!r} is a {q.kind} question; compare numbers only with number questions or scores"
+            )
         return
     values = node.values if isinstance(node, In) else (node.value,) if isinstance(node, Is) else ()
     allowed = YES_NO_VALUES if q.kind == "yes_no" else q.choice_ids() if q.kind == "choice" else ()
@@ -354,8 +418,12 @@ def _check_values(r: Reader, node: Any, q: Question, loc: Any) -> None:
         return
     for v in values:
         if v not in allowed:
-            r.report_at(loc, f"{v!r} is not an answer to {q.id!r}; use one of " + ", ".join(allowed)
-                        + did_you_mean(v, allowed))  # fmt: skip
+            r.report_at(
+                loc,
+                f"{v!r} is not an answer to {q.id!r}; use one of "
+                + ", ".join(allowed)
+                + did_you_mean(v, allowed),
+            )
 
 
 def _check_sources(
@@ -372,17 +440,26 @@ def _check_sources(
     for srcs, path in items:
         for i, sid in enumerate(srcs):
             if sid not in sources:
-                r.report((*path, "sources", i), f"unknown source {sid!r}; add it under 'sources:' at the top"
-                         + did_you_mean(sid, sources))  # fmt: skip
+                r.report(
+                    (*path, "sources", i),
+                    f"unknown source {sid!r}; add it under 'sources:' at the top"
+                    + did_you_mean(sid, sources),
+                )
 
 
-def _check_triage_cover(r: Reader, triage: list[tuple[TriageRule, YamlPath]], questions: list[Question]) -> None:
+def _check_triage_cover(
+    r: Reader, triage: list[tuple[TriageRule, YamlPath]], questions: list[Question]
+) -> None:
     if not triage:
         return
     catch_all = [(t, p) for t, p in triage if t.when_text.strip() == "always"]
     if not catch_all:
-        r.report(("triage",), "no triage rule has 'when: always', so some answers would get no guidance; "
-                 "add a last rule with 'when: always' at the least urgent level that is safe", key=True)  # fmt: skip
+        r.report(
+            ("triage",),
+            "no triage rule has 'when: always', so some answers would get no guidance; "
+            "add a last rule with 'when: always' at the least urgent level that is safe",
+            key=True,
+        )
     elif len(catch_all) > 1:
         r.report((*catch_all[1][1], "when"), "only one triage rule may have 'when: always'")
     emergency = [t for t, _ in triage if t.level == "emergency"]

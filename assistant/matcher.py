@@ -84,7 +84,9 @@ class IntentMatcher:
             if word in self.postings:
                 similar[word] = {word: 1.0}
             elif len(word) >= 3:
-                close = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=3)
+                close = process.extract(
+                    word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=3
+                )
                 similar[word] = {w: s / 100 for w, s, _ in close}
             else:
                 similar[word] = {}
@@ -149,7 +151,25 @@ class IntentMatcher:
 
 #: Words skipped when looking for a negation before an emergency phrase ("I do not have chest pain").
 _AUXILIARY = frozenset(
-    {"i", "am", "do", "does", "have", "has", "got", "any", "a", "an", "is", "it", "there", "been", "my", "feel", "had"}
+    {
+        "i",
+        "am",
+        "do",
+        "does",
+        "have",
+        "has",
+        "got",
+        "any",
+        "a",
+        "an",
+        "is",
+        "it",
+        "there",
+        "been",
+        "my",
+        "feel",
+        "had",
+    }
 )
 _NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "nope", "nah", "none"})
 
@@ -160,7 +180,8 @@ class CommandMatcher:
     def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
         self.normalizer = normalizer
         self.phrases: dict[str, list[str]] = {
-            name: [t for t in (normalizer(p) for p in phrases) if t] for name, phrases in system.commands.items()
+            name: [t for t in (normalizer(p) for p in phrases) if t]
+            for name, phrases in system.commands.items()
         }
         # The core of an emergency phrase: without leading "i have", so negations are found next to it.
         self.emergency_cores: list[tuple[str, str]] = []
@@ -201,6 +222,7 @@ class CommandMatcher:
         while i >= 0 and words[i] in _AUXILIARY:
             i -= 1
         return i >= 0 and words[i] in _NEGATIONS
+
     def command(self, utterance: str) -> str | None:
         """The command the whole utterance means, if it is one."""
         text = self.normalizer(utterance)

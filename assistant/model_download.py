@@ -143,7 +143,7 @@ class _RedirectGuard(urllib.request.HTTPRedirectHandler):
         super().__init__()
         self.allowed_hosts = allowed_hosts
 
-    def redirect_request(  # noqa: PLR0917 (urllib's signature)
+    def redirect_request(
         self,
         req: urllib.request.Request,
         fp: IO[bytes],

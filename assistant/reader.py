@@ -46,7 +46,9 @@ class Reader:
         self.problems: list[Problem] = []
 
     # -- reporting -------------------------------------------------------------------------
-    def report(self, path: YamlPath, message: str, *, key: bool = False, severity: Severity = "error") -> None:
+    def report(
+        self, path: YamlPath, message: str, *, key: bool = False, severity: Severity = "error"
+    ) -> None:
         self.problems.append(Problem(self.y.at(path, key=key), message, severity))
 
     def report_at(self, location: Location, message: str, severity: Severity = "error") -> None:
@@ -97,7 +99,7 @@ class Reader:
             word = self.y.boolean_words[path]
             self.report(
                 path,
-                f"YAML reads the unquoted word {word} as true/false; write \"{word}\" in quotes",
+                f'YAML reads the unquoted word {word} as true/false; write "{word}" in quotes',
             )
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -137,9 +139,7 @@ class Reader:
             return None
         return text
 
-    def number(
-        self, path: YamlPath, value: Any, *, what: str, default: float | None = None
-    ) -> float | None:
+    def number(self, path: YamlPath, value: Any, *, what: str, default: float | None = None) -> float | None:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -159,7 +159,7 @@ class Reader:
         if isinstance(value, bool):
             self.report(
                 path,
-                f"{what} should be a condition such as \"swelling is yes\" in quotes, or always; "
+                f'{what} should be a condition such as "swelling is yes" in quotes, or always; '
                 "YAML read this as true/false",
             )
             return None

@@ -42,7 +42,7 @@ def render_summary(s: SummaryInput) -> str:
         f"Date and time: {s.when.strftime('%Y-%m-%d %H:%M')}",
         "Made by an offline symptom assistant. It is not a diagnosis; please check it with a clinician.",
         "",
-        f"What the person said: \"{s.complaint}\"",
+        f'What the person said: "{s.complaint}"',
         f"Understood as: {s.intent_title}",
         "",
         "## Questions and answers",
@@ -51,10 +51,18 @@ def render_summary(s: SummaryInput) -> str:
     if s.answers:
         for qa in s.answers:
             lines.append(f"- {qa.question}")
-            lines.append(f"  Answer: \"{qa.heard}\" (understood as: {qa.understood})")
+            lines.append(f'  Answer: "{qa.heard}" (understood as: {qa.understood})')
     else:
         lines.append("- (none asked)")
-    lines += ["", "## Outcome", "", f"Triage level: {LEVEL_NAMES.get(s.triage, s.triage)}", "", s.guidance, ""]
+    lines += [
+        "",
+        "## Outcome",
+        "",
+        f"Triage level: {LEVEL_NAMES.get(s.triage, s.triage)}",
+        "",
+        s.guidance,
+        "",
+    ]
     lines += ["## Possible causes, most likely first", ""]
     lines += [f"{i}. {name}" for i, name in enumerate(s.causes, 1)] or ["(none stood out)"]
     lines += ["", "## Sources", ""]

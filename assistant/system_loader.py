@@ -17,18 +17,29 @@ ANSWER_KEYS = ("yes", "no", "unsure")
 
 def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
     r = Reader(loaded)
-    top = r.mapping((), loaded.data, what="the system file", allowed=SYSTEM_KEYS,
-                    required=("system", "messages", "commands", "answers"))  # fmt: skip
+    top = r.mapping(
+        (),
+        loaded.data,
+        what="the system file",
+        allowed=SYSTEM_KEYS,
+        required=("system", "messages", "commands", "answers"),
+    )
     if top is None:
         return None, r.problems
     language = r.text(("system",), top.get("system"), what="system (the language code, e.g. en)")
 
-    settings = r.mapping(("settings",), top.get("settings") or {}, what="settings", allowed=SETTING_KEYS) or {}
-    number = r.text(("settings", "emergency_number"), settings.get("emergency_number", "911"),
-                    what="emergency_number")  # fmt: skip
-    accept = r.number(("settings", "accept_score"), settings.get("accept_score"), what="accept_score", default=80)
-    confirm = r.number(("settings", "confirm_score"), settings.get("confirm_score"), what="confirm_score",
-                       default=55)  # fmt: skip
+    settings = (
+        r.mapping(("settings",), top.get("settings") or {}, what="settings", allowed=SETTING_KEYS) or {}
+    )
+    number = r.text(
+        ("settings", "emergency_number"), settings.get("emergency_number", "911"), what="emergency_number"
+    )
+    accept = r.number(
+        ("settings", "accept_score"), settings.get("accept_score"), what="accept_score", default=80
+    )
+    confirm = r.number(
+        ("settings", "confirm_score"), settings.get("confirm_score"), what="confirm_score", default=55
+    )
     if accept is not None and confirm is not None and not 0 <= confirm <= accept <= 100:
         r.report(("settings",), "scores must satisfy 0 <= confirm_score <= accept_score <= 100")
 
@@ -73,16 +84,22 @@ def _messages(r: Reader, value: Any) -> dict[str, str]:
     return out
 
 
-def _phrase_table(r: Reader, section: str, value: Any, required: dict[str, str]) -> dict[str, tuple[str, ...]]:
+def _phrase_table(
+    r: Reader, section: str, value: Any, required: dict[str, str]
+) -> dict[str, tuple[str, ...]]:
     m = r.mapping((section,), value, what=section, allowed=required, required=required) or {}
-    return {key: r.texts((section, key), m[key], what=f"{section} {key!r}", min_items=1) for key in required if key in m}
+    return {
+        key: r.texts((section, key), m[key], what=f"{section} {key!r}", min_items=1)
+        for key in required
+        if key in m
+    }
 
 
 def _str_map(r: Reader, path: tuple[str, ...], value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        r.report(path, "contractions should map a short form to its long form, e.g. \"can't\": cannot")
+        r.report(path, 'contractions should map a short form to its long form, e.g. "can\'t": cannot')
         return {}
     out: dict[str, str] = {}
     for k, v in value.items():

@@ -32,7 +32,8 @@ def compute_scores(intent: Intent, answers: dict[str, AnswerValue]) -> dict[str,
 
 def rank_causes(intent: Intent, facts: Facts) -> list[tuple[Cause, float]]:
     weighted = [
-        (cause, cause.base + sum(e.add for e in cause.evidence if evaluate(e.when, facts))) for cause in intent.causes
+        (cause, cause.base + sum(e.add for e in cause.evidence if evaluate(e.when, facts)))
+        for cause in intent.causes
     ]
     order = {c.id: i for i, c in enumerate(intent.causes)}
     return sorted(weighted, key=lambda cw: (-cw[1], order[cw[0].id]))

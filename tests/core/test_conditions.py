@@ -31,7 +31,9 @@ from assistant.errors import ConditionError
         ("a answered", {}, {}, False),
     ],
 )
-def test_evaluation(source: str, answers: dict[str, str | int], scores: dict[str, int], expected: bool) -> None:
+def test_evaluation(
+    source: str, answers: dict[str, str | int], scores: dict[str, int], expected: bool
+) -> None:
     assert evaluate(parse_condition(source), Facts(answers, scores)) is expected
 
 

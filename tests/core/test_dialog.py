@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from assistant.events import Answer, Ask, End, Event, IntentMatched, Result, Say, Summary
-from tests.conftest import DialogFactory, talk
+from tests.support import DialogFactory, talk
+
+E = TypeVar("E", bound=Event)
 
 
-def of(events: list[Event], kind: type) -> list:  # type: ignore[type-arg]
+def of(events: list[Event], kind: type[E]) -> list[E]:
     return [e for e in events if isinstance(e, kind)]
 
 
@@ -29,7 +33,13 @@ def test_full_conversation_reaches_a_result(toy_dialog: DialogFactory) -> None:
     (matched,) = of(events, IntentMatched)
     assert matched.intent == "toe_pain" and matched.score >= 80
     answers = [(a.question, a.value) for a in of(events, Answer)]
-    assert answers == [("fever", "no"), ("started", "today"), ("swollen", "yes"), ("age", 62), ("save_summary", "no")]
+    assert answers == [
+        ("fever", "no"),
+        ("started", "today"),
+        ("swollen", "yes"),
+        ("age", 62),
+        ("save_summary", "no"),
+    ]
     (result,) = of(events, Result)
     assert result.triage == "urgent"
     assert [c.id for c in result.causes] == ["gout", "sprain"]
@@ -189,8 +199,15 @@ def test_summary_when_asked(toy_dialog: DialogFactory) -> None:
     (summary,) = of(events, Summary)
     assert summary.path is None
     text = summary.text
-    for expected in ("2026-11-25 09:30", '"my big toe hurts"', "How old are you?", '"30"', "Self care", "a sprain",
-                     "NICE NG219"):  # fmt: skip
+    for expected in (
+        "2026-11-25 09:30",
+        '"my big toe hurts"',
+        "How old are you?",
+        '"30"',
+        "Self care",
+        "a sprain",
+        "NICE NG219",
+    ):
         assert expected in text
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.errors import IntentError
 from assistant.knowledge import check_files, load_knowledge
-from tests.conftest import SYSTEM_FILE, TOY_INTENTS
+from tests.support import SYSTEM_FILE, TOY_INTENTS
 
 TOY = (TOY_INTENTS / "toe_pain.yaml").read_text(encoding="utf-8")
 
@@ -52,7 +52,9 @@ def test_missing_field(tmp_path: Path) -> None:
 
 
 def test_unknown_question_in_a_condition(tmp_path: Path) -> None:
-    path = broken(tmp_path, 'when: "swollen is yes and started is today"', 'when: "swolen is yes and started is today"')
+    path = broken(
+        tmp_path, 'when: "swollen is yes and started is today"', 'when: "swolen is yes and started is today"'
+    )
     (problem,) = problems_for(path)
     line = line_of(path, "swolen")
     assert problem.startswith(f"{path}:{line}:")
@@ -91,15 +93,22 @@ def test_unquoted_yes_is_caught(tmp_path: Path) -> None:
 
 def test_python_tags_are_refused(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    path = broken(tmp_path, "description: Pain in the big toe.",
-                  f"description: !!python/object/apply:os.system ['touch {marker}']")  # fmt: skip
+    path = broken(
+        tmp_path,
+        "description: Pain in the big toe.",
+        f"description: !!python/object/apply:os.system ['touch {marker}']",
+    )
     (problem,) = problems_for(path)
     assert "is not allowed" in problem and "nothing in them is ever run" in problem
     assert not marker.exists()
 
 
 def test_red_flag_needs_an_emergency_rule(tmp_path: Path) -> None:
-    path = broken(tmp_path, "  - level: emergency\n    when: \"fever is yes\"", "  - level: urgent\n    when: \"fever is yes\"")
+    path = broken(
+        tmp_path,
+        '  - level: emergency\n    when: "fever is yes"',
+        '  - level: urgent\n    when: "fever is yes"',
+    )
     problems = problems_for(path)
     assert any("red flag 'fever' answered yes would not give an emergency result" in p for p in problems)
 
@@ -126,8 +135,12 @@ def test_cli_refuses_to_start_without_a_traceback(tmp_path: Path) -> None:
     broken(tmp_path, 'when: "swollen is yes and started is today"', 'when: "swolen is yes"')
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "--text", "--intents", str(tmp_path)],
-        input="", capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "toe_pain.yaml:" in proc.stderr and "swolen" in proc.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.knowledge import Knowledge, load_knowledge
-from tests.conftest import SYSTEM_FILE, TOY_INTENTS
+from tests.support import SYSTEM_FILE, TOY_INTENTS
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import TOY_INTENTS
+from tests.support import TOY_INTENTS
 
 
 def run(args: list[str], stdin: bytes, tmp_path: Path) -> subprocess.CompletedProcess[bytes]:
@@ -16,8 +16,13 @@ def run(args: list[str], stdin: bytes, tmp_path: Path) -> subprocess.CompletedPr
     env.pop("ASSISTANT_EMERGENCY_NUMBER", None)
     return subprocess.run(
         [sys.executable, "-m", "assistant", "--text", "--intents", str(TOY_INTENTS), *args],
-        input=stdin, capture_output=True, timeout=60, check=False, env=env, cwd=tmp_path,
-    )  # fmt: skip
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
 
 
 def events(proc: subprocess.CompletedProcess[bytes]) -> list[dict[str, object]]:
@@ -59,7 +64,14 @@ def test_exits_zero_at_end_of_input(tmp_path: Path) -> None:
 
 
 def test_hostile_input_never_crashes(tmp_path: Path) -> None:
-    noise = b"\n" + b"\xff\xfe\xfa bad bytes\n" + b"\x00\x07\x1b[2J\n" + b"x" * 100_000 + b"\n" + "🦵🔥\n".encode()
+    noise = (
+        b"\n"
+        + b"\xff\xfe\xfa bad bytes\n"
+        + b"\x00\x07\x1b[2J\n"
+        + b"x" * 100_000
+        + b"\n"
+        + "🦵🔥\n".encode()
+    )
     proc = run(["--json"], noise + b"my big toe hurts\nyes\n", tmp_path)
     assert proc.returncode == 0, proc.stderr
     got = events(proc)
