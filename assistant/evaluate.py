@@ -42,8 +42,7 @@ VIGNETTE_KEYS = {"id", "says", "facts", "expected", "acceptable", "causes", "not
 REFERENCE = (
     "Semigran 2015, 23 symptom checkers: about 80% of emergencies given emergency advice, "
     "57% of all vignettes triaged right, correct cause in the top 3 in 51%.",
-    "Gilbert 2020, 8 apps against GPs: best app (Ada) correct cause in the top 3 in about 70%, "
-    "GPs 82%.",
+    "Gilbert 2020, 8 apps against GPs: best app (Ada) correct cause in the top 3 in about 70%, GPs 82%.",
 )
 
 
@@ -241,7 +240,9 @@ class Report:
         missed = self.missed_emergencies
         lines.append("Emergencies missed:          " + (", ".join(missed) if missed else "none"))
         lines.append("")
-        lines.append(f"{'expected level':<15}{'n':>4}  {'exact':>6}  {'acceptable':>10}  {'over':>5}  {'under':>5}")
+        lines.append(
+            f"{'expected level':<15}{'n':>4}  {'exact':>6}  {'acceptable':>10}  {'over':>5}  {'under':>5}"
+        )
         for s in self.levels():
             if not s.exact.total:
                 continue
@@ -252,7 +253,9 @@ class Report:
         lines.append("")
         lines.append(f"Expected cause named first:  {self.top1.text()}")
         lines.append(f"Expected causes in top 3:    {self.top3.text()}")
-        lines.append(f"Questions asked:             median {self.median_questions:g}, max {self.max_questions}")
+        lines.append(
+            f"Questions asked:             median {self.median_questions:g}, max {self.max_questions}"
+        )
         wrong = [o for o in self.outcomes if not o.within or not o.top3 or o.error]
         if wrong:
             lines.append("")
@@ -306,7 +309,9 @@ def load_vignettes(path: Path, knowledge: Knowledge | None = None) -> list[Vigne
         if vignette is None:
             continue
         if vignette.id in seen:
-            problems.append(Problem(loaded.at((*base, index, "id")), f"the vignette id {vignette.id!r} is used twice"))
+            problems.append(
+                Problem(loaded.at((*base, index, "id")), f"the vignette id {vignette.id!r} is used twice")
+            )
         seen.add(vignette.id)
         out.append(vignette)
     if problems:
@@ -428,7 +433,9 @@ def play(vignette: Vignette, knowledge: Knowledge, settings: Settings) -> Outcom
         ask = take(dialog.handle(reply))
         if not_understood and ask is not None and ask.question not in NOT_CLINICAL:
             # A real person would rephrase; a vignette cannot, so report the answer.
-            return _failed(vignette, questions, transcript, f"answer to {ask.question!r} not understood: {reply!r}")
+            return _failed(
+                vignette, questions, transcript, f"answer to {ask.question!r} not understood: {reply!r}"
+            )
     else:
         return _failed(vignette, questions, transcript, f"no result after {MAX_TURNS} turns")
     if result is None:
