@@ -21,6 +21,9 @@ from assistant.normalize import Normalizer
 CANDIDATES = 48
 #: Minimum similarity for a word to stand in for a known word (recognition slips).
 WORD_SIMILARITY = 75
+#: Weight of a function word ("my", "is") and of a word no phrase contains.
+STOPWORD_WEIGHT = 0.15
+UNKNOWN_WEIGHT = 1.5
 #: How much more recall counts than precision (the beta of an F-measure).
 RECALL_WEIGHT = 2.0
 #: A keyword of an intent in the utterance lifts its score to at least this (the confirm band).
@@ -56,9 +59,15 @@ class IntentMatcher:
             for word in set(entry.text.split()):
                 self.postings[word].append(idx)
         n = max(len(entries), 1)
-        self.idf = {w: math.log(1 + n / len(ids)) for w, ids in self.postings.items()}
-        #: Words never seen in any phrase count as rare (they make a match less precise).
-        self.unknown_weight = max(self.idf.values(), default=1.0) * 0.5
+        stop = normalizer.stopwords
+        # How much a word counts: little for function words ("my", "is"), at least 1 for content
+        # words, more for rare ones. Words never seen in any phrase count as rare content words.
+        self.idf = {
+            w: STOPWORD_WEIGHT if w in stop else max(1.0, math.log(1 + n / len(ids)))
+            for w, ids in self.postings.items()
+        }
+        self.stopwords = stop
+        self.unknown_weight = UNKNOWN_WEIGHT
         self.vocabulary = list(self.postings)
         self.keywords: dict[str, set[int]] = defaultdict(set)
         for i, intent in enumerate(self.intents):
@@ -118,7 +127,7 @@ class IntentMatcher:
                 if known in phrase_set:
                     best = max(best, sim)
                     got[known] = max(got.get(known, 0.0), sim)
-            weight = self.idf.get(word, self.unknown_weight)
+            weight = self.idf.get(word, STOPWORD_WEIGHT if word in self.stopwords else self.unknown_weight)
             explained += weight * best
             total_said += weight
         total_phrase = sum(self.idf[p] for p in phrase)

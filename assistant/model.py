@@ -171,6 +171,7 @@ class SystemPack:
     fillers: tuple[str, ...] = ()
     contractions: dict[str, str] = field(default_factory=dict)
     number_words: dict[str, int] = field(default_factory=dict)
+    stopwords: tuple[str, ...] = ()
     emergency_number: str = "911"
     accept_score: int = 80
     confirm_score: int = 55

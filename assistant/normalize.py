@@ -28,6 +28,8 @@ class Normalizer:
     fillers: frozenset[str] = frozenset()
     numbers: dict[str, int] = field(default_factory=dict)
     synonyms: dict[str, str] = field(default_factory=dict)
+    #: Function words that count little when matching ("my", "is", "the").
+    stopwords: frozenset[str] = frozenset()
 
     @classmethod
     def from_system(cls, system: SystemPack, intents: Iterable[Intent] = ()) -> Normalizer:
@@ -39,6 +41,7 @@ class Normalizer:
             fillers=frozenset(w.lower() for w in system.fillers),
             numbers=dict(system.number_words),
             synonyms=synonyms,
+            stopwords=frozenset(w for s in system.stopwords for w in cls(dict(system.contractions)).tokens(s)),
         )
 
     def tokens(self, text: str) -> list[str]:

@@ -11,7 +11,7 @@ from assistant.yamlsource import LoadedYaml
 
 SYSTEM_KEYS = {"system", "settings", "messages", "commands", "answers", "language"}
 SETTING_KEYS = {"emergency_number", "accept_score", "confirm_score"}
-LANGUAGE_KEYS = {"fillers", "contractions", "numbers"}
+LANGUAGE_KEYS = {"fillers", "stopwords", "contractions", "numbers"}
 ANSWER_KEYS = ("yes", "no", "unsure")
 
 
@@ -49,6 +49,7 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
 
     lang = r.mapping(("language",), top.get("language") or {}, what="language", allowed=LANGUAGE_KEYS) or {}
     fillers = r.texts(("language", "fillers"), lang.get("fillers"), what="fillers")
+    stopwords = r.texts(("language", "stopwords"), lang.get("stopwords"), what="stopwords")
     contractions = _str_map(r, ("language", "contractions"), lang.get("contractions"))
     numbers = _numbers(r, lang.get("numbers"))
 
@@ -63,6 +64,7 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         fillers=fillers,
         contractions=contractions,
         number_words=numbers,
+        stopwords=stopwords,
         emergency_number=number or "911",
         accept_score=int(accept or 80),
         confirm_score=int(confirm or 55),
