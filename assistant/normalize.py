@@ -36,12 +36,13 @@ class Normalizer:
         synonyms: dict[str, str] = {}
         for intent in intents:
             synonyms.update(intent.synonyms)
+        expand = cls(dict(system.contractions))
         return cls(
             contractions=dict(system.contractions),
             fillers=frozenset(w.lower() for w in system.fillers),
             numbers=dict(system.number_words),
             synonyms=synonyms,
-            stopwords=frozenset(w for s in system.stopwords for w in cls(dict(system.contractions)).tokens(s)),
+            stopwords=frozenset(w for s in system.stopwords for w in expand.tokens(s)),
         )
 
     def tokens(self, text: str) -> list[str]:
