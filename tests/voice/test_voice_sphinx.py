@@ -1,8 +1,8 @@
 """PocketSphinx English recognition on espeak-ng speech, through the WAV chunk path.
 
-Measured here (espeak-ng, 4 voices x 21 domain phrases, see bench/voice_bench.py): constrained
-mode 79/84 exact, free-form domain LM 71/84 exact. The tests below use a smaller set and
-assert the accuracy they reach with a small margin.
+Measured by bench/voice_bench.py (4 espeak-ng voices): constrained mode 47/48 exact, free-form
+domain LM 24/28 exact. The tests below use two voices and assert the accuracy measured here,
+with a small margin.
 """
 
 from __future__ import annotations
