@@ -118,6 +118,13 @@ def test_text_is_plain_for_a_speech_synthesiser(intent: Intent) -> None:
             assert len(sentence.split()) <= 32, (where, sentence)
 
 
+def test_cause_names_can_be_listed_aloud(intent: Intent) -> None:
+    """Names are joined with commas and "and" in the result, so a name holds neither."""
+    for cause in intent.causes:
+        assert "," not in cause.name and " and " not in cause.name, cause.name
+        assert len(cause.name.split()) <= 10, cause.name
+
+
 def test_peripheral_artery_disease_is_not_described_as_warm(intent: Intent) -> None:
     pad = next(c for c in intent.causes if c.id == "peripheral_artery_disease")
     assert "cold" in pad.says
