@@ -120,6 +120,7 @@ class Pyttsx3Speaker:
         should_stop: Callable[[], bool] | None = None,
         *,
         playback: bool = True,
+        stop_during_playback: bool = True,
         base_timeout: float = BASE_TIMEOUT,
         engine_factory: Callable[[], EngineLike] | None = None,
         player: AplayPlayer | None = None,
@@ -128,6 +129,9 @@ class Pyttsx3Speaker:
         self._rate = rate
         self._volume = volume
         self._should_stop = should_stop
+        #: False when ``should_stop`` listens to the microphone: it may run between sentences
+        #: only, never while the speaker is playing (the assistant would hear itself).
+        self._stop_during_playback = stop_during_playback
         self._playback = playback
         self._base_timeout = base_timeout
         self._player = player or AplayPlayer()
@@ -206,7 +210,7 @@ class Pyttsx3Speaker:
                 result = self._player.play(
                     sentence_wav,
                     timeout=self._base_timeout + 1.5 * info.duration,
-                    should_stop=should_stop,
+                    should_stop=should_stop if self._stop_during_playback else None,
                 )
                 if result is PlayResult.stopped:
                     return SpeakOutcome.interrupted

@@ -95,7 +95,7 @@ class SphinxRecognizer:
         known = self._pron.lookup(vocabulary)
         missing = vocabulary - known.keys()
         if missing:
-            logger.warning("words not in the pronunciation dictionary, ignored: %s", sorted(missing))
+            logger.info("words not in the pronunciation dictionary, ignored: %s", sorted(missing))
         lm_sentences = [[w for w in words if w in known] for words in sentences]
         lm_sentences = [words for words in lm_sentences if words]
         if not lm_sentences:

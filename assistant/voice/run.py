@@ -1,0 +1,311 @@
+"""Voice mode: the same Session as text mode, with ears (Vosk or PocketSphinx) and a voice (pyttsx3).
+
+Nothing here decides anything: the dialog does. This module turns audio into utterances for the
+session, and the session's events into speech. Every line is printed before it is spoken, so a
+speech failure never loses a word, and an emergency message is never cut short.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from assistant.errors import AssistantError
+from assistant.events import Ask, Event, Result, Say
+from assistant.knowledge import Knowledge
+from assistant.output import Output
+from assistant.session import Session
+from assistant.vocabulary import domain_phrases, expected_phrases, snap, speakable
+from assistant.voice.audio import AudioChunk, AudioError
+from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
+from assistant.voice.model_path import DOWNLOAD_COMMAND, ModelError, resolve_model_path
+from assistant.voice.recognizer import Recognizer, listen
+from assistant.voice.wavinput import iter_wav_chunks
+
+log = logging.getLogger(__name__)
+
+
+class VoiceError(AssistantError):
+    """Voice mode cannot start; the message says why and what to do."""
+
+
+class SpeechOutput:
+    """Speaks what the assistant says, after it has been printed.
+
+    An emergency result is said with ``interruptible=False``: nothing cuts it short.
+    """
+
+    def __init__(self, speaker: object, warn: TextIO) -> None:
+        from assistant.voice.speaker import Pyttsx3Speaker  # noqa: PLC0415 - heavy, voice only
+
+        assert isinstance(speaker, Pyttsx3Speaker)
+        self.speaker = speaker
+        self.warn = warn
+
+    def emit(self, event: Event) -> None:
+        if not isinstance(event, Say | Ask | Result):
+            return
+        urgent = isinstance(event, Result) and event.triage == "emergency"
+        self.speaker.say(event.text, interruptible=not urgent, label=event.type)
+        warning = self.speaker.pop_warning()
+        if warning:
+            self.warn.write(f"warning: {warning}\n")
+            self.warn.flush()
+
+
+def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: TextIO) -> Recognizer:
+    """Vosk when a model is configured or installed; else the embedded English recognizer."""
+    if args.engine != "pocketsphinx":
+        try:
+            folder = resolve_model_path(args.model)
+        except ModelError as exc:
+            raise VoiceError(str(exc)) from None
+        if folder is not None:
+            from assistant.voice.vosk_engine import VoskModel, VoskRecognizer  # noqa: PLC0415
+
+            try:
+                return VoskRecognizer(VoskModel(folder))
+            except ModelError as exc:
+                raise VoiceError(str(exc)) from None
+        if args.engine == "vosk":
+            raise VoiceError(
+                f"no Vosk speech model found in models/: run `{DOWNLOAD_COMMAND}` to fetch one, "
+                "or pass --model PATH; --engine pocketsphinx uses the built-in English recognizer"
+            )
+        notice.write(
+            "No Vosk speech model is installed, so I'm using the built-in English recognizer. "
+            f"For better recognition, run: {DOWNLOAD_COMMAND}\n"
+        )
+        notice.flush()
+    from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
+
+    return SphinxRecognizer(domain_phrases(knowledge))
+
+
+def make_speech_output(
+    args: argparse.Namespace, warn: TextIO, should_stop: Callable[[], bool] | None = None
+) -> Output | None:
+    """The speaker, or None (replies printed only) when speech output is off or unavailable."""
+    if args.no_speech_output and not args.save_audio:
+        return None
+    from assistant.voice.speaker import FileSpeaker, Pyttsx3Speaker, speaker_available  # noqa: PLC0415
+
+    playback = not args.no_speech_output
+    if playback:
+        available, reason = speaker_available()
+        if not available:
+            warn.write(f"Speech output is not available ({reason}); replies are printed instead.\n")
+            playback = False
+    if playback:
+        speaker: Pyttsx3Speaker = Pyttsx3Speaker(
+            rate=args.rate,
+            voice=args.voice,
+            save_dir=args.save_audio,
+            should_stop=should_stop,
+            stop_during_playback=False,
+        )
+    elif args.save_audio:
+        speaker = FileSpeaker(args.save_audio, rate=args.rate, voice=args.voice)
+    else:
+        return None
+    return SpeechOutput(speaker, warn)
+
+
+class Heard:
+    """Shows what is being heard: partial results on a terminal, and the final words."""
+
+    def __init__(self, stream: TextIO, *, show: bool, partials: bool) -> None:
+        self.stream = stream
+        self.show = show
+        self.partials = partials
+        self.width = 0
+
+    def partial(self, text: str) -> None:
+        if self.partials:
+            line = f"\r… {text}"
+            self.stream.write(line.ljust(self.width))
+            self.width = len(line)
+            self.stream.flush()
+
+    def final(self, text: str) -> None:
+        if self.partials and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.width = 0
+        if self.show:
+            self.stream.write(f"> {text}\n" if text else "> (nothing recognized)\n")
+            self.stream.flush()
+
+
+def run_turns(
+    session: Session,
+    recognizer: Recognizer,
+    turns: Iterator[Iterable[AudioChunk]],
+    endpoint: EndpointConfig,
+    heard: Heard,
+) -> None:
+    """Listen for one turn at a time until the conversation ends or the turns run out."""
+    detector = EndpointDetector(endpoint)
+    session.start()
+    while not session.finished:
+        chunks = next(turns, None)
+        if chunks is None:
+            session.end_of_input()
+            return
+        allowed = expected_phrases(session.dialog)
+        recognizer.set_phrases(allowed)
+        result = listen(chunks, recognizer, detector, on_partial=heard.partial)
+        if result.state is TurnState.NO_SPEECH:
+            heard.final("")
+            session.silence()
+            continue
+        raw = result.heard
+        text = snap(raw, allowed)
+        log.debug("heard %r, understood as %r", raw, text)
+        heard.final(text or raw)
+        # Out-of-grammar speech snaps to nothing: "didn't catch that", never a guessed answer.
+        session.said(text)
+
+
+def wav_turns(paths: list[Path]) -> Iterator[Iterable[AudioChunk]]:
+    for path in paths:
+        yield iter_wav_chunks(path)
+
+
+def device_spec(device: str | None) -> int | str | None:
+    return int(device) if device and device.isdigit() else device
+
+
+def microphone_turns(device: str | None) -> Iterator[Iterable[AudioChunk]]:
+    """One microphone stream per turn, opened after the reply was spoken (half-duplex)."""
+    from assistant.voice.microphone import Microphone, find_input_device  # noqa: PLC0415
+
+    spec = device_spec(device)
+    find_input_device(spec)  # no microphone: fail now, before the greeting is spoken
+    while True:
+        with Microphone(spec) as mic:
+            yield mic.chunks()
+
+
+class StopListener:
+    """Between two spoken sentences, listens briefly for "stop" (barge-in on half-duplex audio).
+
+    A short recording is taken only after a sentence has finished playing, so the assistant never
+    hears itself. Silence costs nothing more; speech is recognized against the stop phrases and
+    a few other short answers, and only a stop phrase interrupts.
+    """
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        device: str | None,
+        stop_phrases: list[str],
+        others: list[str],
+        window_s: float = 0.4,
+    ) -> None:
+        self.recognizer = recognizer
+        self.device = device
+        self.stop_phrases = stop_phrases
+        self.grammar = [*stop_phrases, *others]
+        self.window_s = window_s
+        self.detector = EndpointDetector(EndpointConfig(min_speech_ms=60))
+
+    def __call__(self) -> bool:
+        from assistant.voice.microphone import Microphone  # noqa: PLC0415
+
+        try:
+            with Microphone(device_spec(self.device)) as mic:
+                chunks = list(mic.chunks(max_seconds=self.window_s))
+        except AudioError:
+            log.debug("stop listener: microphone unavailable", exc_info=True)
+            return False
+        self.detector.reset()
+        if not any(self.detector.feed(c) is not TurnState.WAITING for c in chunks):
+            return False
+        previous = getattr(self.recognizer, "phrases", None)
+        self.recognizer.set_phrases(self.grammar)
+        for chunk in chunks:
+            self.recognizer.accept(chunk)
+        text = self.recognizer.finish().text
+        self.recognizer.set_phrases(previous)
+        return snap(text, self.stop_phrases) != ""
+
+
+def list_devices(out: TextIO) -> int:
+    from assistant.voice.microphone import list_input_devices  # noqa: PLC0415
+
+    try:
+        devices = list_input_devices()
+    except AudioError as exc:
+        out.write(f"{exc}\n")
+        return 1
+    if not devices:
+        out.write("No microphones found.\n")
+        return 1
+    for device in devices:
+        out.write(f"{device.index}: {device.name}\n")
+    return 0
+
+
+def run_voice(args: argparse.Namespace, session: Session, knowledge: Knowledge) -> int:
+    """Run one spoken conversation (microphone, or ``--wav`` files). Returns the exit status."""
+    if args.list_devices:
+        return list_devices(sys.stdout)
+    endpoint = EndpointConfig(no_speech_timeout_ms=max(1, round(args.listen_timeout * 1000)))
+    recognizer = make_recognizer(args, knowledge, sys.stderr)
+    stop_listener = None
+    if not args.wav:
+        system = knowledge.system
+        stop_listener = StopListener(
+            recognizer,
+            args.input_device,
+            [speakable(p) for p in system.commands["stop"]],
+            [speakable(p) for key in ("yes", "no") for p in system.answers[key]],
+        )
+    speech = make_speech_output(args, sys.stderr, stop_listener)
+    if speech is not None:
+        session.outputs.append(speech)
+    terminal = sys.stdout.isatty()
+    heard = Heard(sys.stdout, show=not args.json, partials=terminal and not args.json)
+    if args.wav:
+        missing = [str(p) for p in args.wav if not p.is_file()]
+        if missing:
+            raise VoiceError(f"no such WAV file: {', '.join(missing)}")
+        run_turns(session, recognizer, wav_turns(args.wav), endpoint, heard)
+        return 0
+    try:
+        run_turns(session, recognizer, microphone_turns(args.input_device), endpoint, heard)
+    except AudioError as exc:
+        return _offer_text_mode(session, exc)
+    return 0
+
+
+def _offer_text_mode(session: Session, exc: AudioError) -> int:
+    """No microphone: say so clearly and continue by typing (after asking, on a terminal)."""
+    from assistant.textio import run_text  # noqa: PLC0415
+
+    sys.stderr.write(f"{exc}\n")
+    if sys.stdin.isatty():
+        sys.stderr.write("Continue in text mode instead? [Y/n] ")
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() in ("n", "no"):
+            return 1
+    else:
+        sys.stderr.write("Continuing in text mode.\n")
+    if session.finished:
+        return 0
+    pending = session.dialog.pending
+    if pending is not None:
+        session.publish([pending])
+    # The conversation goes on where it was; the session started already.
+    while not session.finished:
+        raw = sys.stdin.buffer.readline()
+        if not raw:
+            session.end_of_input()
+            break
+        session.said(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+    del run_text
+    return 0
