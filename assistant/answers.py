@@ -44,27 +44,35 @@ class YesNoParser:
         if not words:
             return None
         phrases = self._compile(extra) + self.base if extra else self.base
-        found: list[YesNo] = []
+        # Each find: (value, strong). Strong means a one-word answer ("yes", "nope"), not a
+        # statement ("it is", "a bit") or a negation inside a sentence ("not making sense").
+        found: list[tuple[YesNo, bool]] = []
         i = 0
         while i < len(words):
             for p in phrases:
                 n = len(p.words)
                 if tuple(words[i : i + n]) == p.words:
-                    found.append(p.value)
+                    found.append((p.value, n == 1))
                     i += n
                     break
             else:
                 if words[i] in NEGATIONS:
-                    found.append("no")
+                    found.append(("no", False))
                 i += 1
         if not found:
             return None
-        if "unsure" in found:
+        values = [value for value, _ in found]
+        if "unsure" in values:
             return "unsure"
-        values = set(found)
-        if len(values) == 1:
-            return found[0]
-        # Both, as in "yes, no pain" or "no, yes it is": too unclear to decide for someone.
+        if len(set(values)) == 1:
+            return values[0]
+        # A sentence that starts with a plain yes or no is decided by it ("yes, and she is not
+        # making sense"), unless a plain answer of the other kind follows ("yes... no").
+        first, strong = found[0]
+        starts_with_it = words[0] in {w for p in phrases if len(p.words) == 1 for w in p.words}
+        if strong and starts_with_it and not any(s and v != first for v, s in found[1:]):
+            return first
+        # Otherwise, as in "it is... I don't", too unclear to decide for someone.
         return None
 
 

@@ -35,6 +35,11 @@ from assistant.knowledge import Knowledge
         ("banana", None),
         ("", None),
         ("yes no", None),
+        ("yes, she is confused and not making sense", "yes"),
+        ("no, it's a bit better", "no"),
+        ("it is, I don't know, no", "unsure"),
+        ("it is not", "no"),
+        ("it is but it isn't", None),
     ],
 )
 def test_yes_no(toy_knowledge: Knowledge, said: str, value: str | None) -> None:
