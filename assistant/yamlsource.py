@@ -68,17 +68,36 @@ class _Builder:
         self.loaded = loaded
         self.shown = loaded.shown_path
         self.constructor = yaml.SafeLoader("")
+        #: Lists and mappings already built, by node: an alias (``*name``) reuses the value built for
+        #: its anchor instead of building it again, so a "billion laughs" file loads in linear time.
+        self.built: dict[int, Any] = {}
+        self.building: set[int] = set()
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.loaded.values[path] = _location(self.shown, node.start_mark)
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             self._refuse_tag(node)
             return None
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._scalar(node, path)
+        if id(node) in self.built:
+            return self.built[id(node)]
+        if id(node) in self.building:
+            self.loaded.problems.append(
+                Problem(
+                    _location(self.shown, node.start_mark),
+                    "this value contains an alias to itself (*name inside &name); write the value out",
+                )
+            )
+            return None
+        self.building.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+            value: Any = self._mapping(node, path)
+        else:
+            value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        self.building.discard(id(node))
+        self.built[id(node)] = value
+        return value
 
     def _scalar(self, node: yaml.Node, path: YamlPath) -> Any:
         if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"'):

@@ -1,0 +1,51 @@
+"""Phrases of one intent that the real matcher would send to another intent.
+
+Every phrase of every intent is matched with :class:`assistant.matcher.IntentMatcher` exactly as
+the dialog matches what someone says. When another intent scores as high as the phrase's own
+intent (or higher), the phrase is ambiguous: the dialog could start the wrong conversation.
+This pass matches every phrase against all intents, so its cost grows with the square of their number.
+"""
+
+from __future__ import annotations
+
+from assistant.authoring.workspace import LoadedIntent
+from assistant.knowledge import Knowledge
+from assistant.problems import Problem, display_path
+
+
+def phrase_collisions(knowledge: Knowledge, items: list[LoadedIntent]) -> list[Problem]:
+    matcher = knowledge.matcher
+    by_id = {i.intent.id: i for i in items}
+    problems: list[Problem] = []
+    for item in items:
+        intent = item.intent
+        for j, phrase in enumerate(intent.phrases):
+            matches = matcher.match(phrase)
+            own = next((m for m in matches if m.intent.id == intent.id), None)
+            other = next((m for m in matches if m.intent.id != intent.id), None)
+            if other is None or (own is not None and other.score < own.score):
+                continue
+            line = _phrase_line(knowledge, by_id.get(other.intent.id), other.phrase)
+            where = display_path(other.intent.path) + (f":{line}" if line else "")
+            mine = f"(score {own.score})" if own else "(which does not match it at all)"
+            problems.append(
+                Problem(
+                    item.source.at(("phrases", j)),
+                    f"the phrase {phrase!r} matches intent {other.intent.id!r} (score {other.score}, its "
+                    f"phrase {other.phrase!r} at {where}) at least as well as its own intent {intent.id!r} "
+                    f"{mine}, so the assistant could start the wrong conversation; reword one of the two "
+                    "so that each says something only its own intent is about",
+                )
+            )
+    return problems
+
+
+def _phrase_line(knowledge: Knowledge, item: LoadedIntent | None, normalized: str) -> int:
+    """The line of the phrase (or keyword) the matcher reported, in its normalized form."""
+    if item is None:
+        return 0
+    for key in ("phrases", "keywords"):
+        for j, text in enumerate(getattr(item.intent, key)):
+            if knowledge.normalizer(text) == normalized:
+                return item.source.at((key, j)).line
+    return 0

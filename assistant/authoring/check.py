@@ -1,0 +1,152 @@
+"""``assistant check [PATH...]``: every problem in the intent files at once, with what to write instead.
+
+The loader's own checks (syntax, keys, types, conditions, sources, triage cover) come first; on the
+intents that load, :mod:`~assistant.authoring.lint` looks for logic that can never be reached,
+:mod:`~assistant.authoring.words` for answer words and phrases that would be misheard, and
+:mod:`~assistant.authoring.ambiguity` for phrases another intent would take. Conversation test files
+are checked too, and an intent with no conversation test is a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from assistant.authoring.ambiguity import phrase_collisions
+from assistant.authoring.casefile import load_case_file
+from assistant.authoring.cli_args import UsageError, parser
+from assistant.authoring.conversation_tests import find_case_files, reference_problems
+from assistant.authoring.lint import lint_intent
+from assistant.authoring.words import lint_system, lint_words
+from assistant.authoring.workspace import SHIPPED_SYSTEM, Workspace, load_workspace
+from assistant.knowledge import default_intent_dirs
+from assistant.problems import Location, Problem, display_path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    intents: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "files": self.files,
+            "intents": self.intents,
+            "problems": [
+                {"path": p.location.path, "line": p.location.line, "column": p.location.column,
+                 "severity": p.severity, "message": p.message}  # fmt: skip
+                for p in self.problems
+            ],
+        }
+
+
+def check_paths(paths: Sequence[Path] | None = None) -> list[Path]:
+    """What ``check`` reads: the default folders, or the paths given plus the shipped system file."""
+    if not paths:
+        return default_intent_dirs()
+    return [SHIPPED_SYSTEM, *paths]
+
+
+def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) -> CheckReport:
+    """Load, validate and lint; every problem found, errors and warnings, sorted by place."""
+    read = check_paths(paths)
+    ws = load_workspace(read)
+    problems = list(ws.problems)
+    knowledge = ws.knowledge()
+    if knowledge is not None:
+        problems += lint_system(knowledge)
+        for item in ws.intents:
+            problems += lint_intent(item)
+            problems += lint_words(knowledge, item)
+        if ambiguity:
+            problems += phrase_collisions(knowledge, ws.intents)
+    problems += _check_conversation_tests(ws, read)
+    unique = sorted(set(problems), key=lambda p: (p.location, p.severity, p.message))
+    return CheckReport(unique, len(ws.files), len(ws.intents))
+
+
+def _check_conversation_tests(ws: Workspace, paths: Sequence[Path]) -> list[Problem]:
+    files = {p.resolve(): p for p in ws.test_files}
+    for folder in paths:
+        if folder.is_dir():
+            files.update({p.resolve(): p for p in find_case_files([folder / "tests"]) if (folder / "tests").is_dir()})
+    problems: list[Problem] = []
+    covered: set[str] = set()
+    knowledge = ws.knowledge()
+    for path in files.values():
+        cf = load_case_file(path)
+        problems += cf.problems
+        if cf.problems:
+            continue
+        covered |= cf.intents_expected()
+        if knowledge is not None and not cf.intents:
+            problems += reference_problems(cf, knowledge)
+    for item in ws.intents:
+        intent = item.intent
+        if intent.id not in covered:
+            where = display_path(intent.path.parent / "tests" / f"{intent.id}.yaml")
+            problems.append(Problem(item.source.at(("intent",)), f"intent {intent.id!r} has no conversation "
+                                    f"test; write one in {where} (see docs/authoring.md)", "warning"))  # fmt: skip
+    return problems
+
+
+def format_text(report: CheckReport) -> str:
+    lines = [str(p) for p in report.problems]
+    e, w = len(report.errors), len(report.warnings)
+    files = f"{report.files} file{'s' if report.files != 1 else ''}, {report.intents} intent" + (
+        "s" if report.intents != 1 else "")
+    if not e and not w:
+        lines.append(f"no problems ({files})")
+    else:
+        lines.append(f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''} ({files})")
+    return "\n".join(lines) + "\n"
+
+
+def check_command(argv: Sequence[str], out: TextIO) -> int:
+    """0: no errors (warnings allowed unless --strict); 1: problems found; 2: usage error."""
+    p = parser("assistant check", "Check intent files and report every problem with its file and line.")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="intent files or folders (default: intents/ and the user's drop-in folder)")  # fmt: skip
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.add_argument("--no-ambiguity", action="store_true",
+                   help="skip matching every phrase against every intent (slow with thousands of intents)")  # fmt: skip
+    try:
+        args = p.parse_args(list(argv))
+        if args.help:
+            out.write(p.format_help())
+            return 0
+        missing = [x for x in args.paths if not x.exists()]
+        if missing:
+            raise UsageError(f"no such file or folder: {display_path(missing[0])}")
+    except UsageError as exc:
+        out.write(f"assistant check: {exc}\n{p.format_usage()}")
+        return 2
+    try:
+        report = run_check(args.paths or None, ambiguity=not args.no_ambiguity)
+    except Exception as exc:  # noqa: BLE001 - a checker must report, never crash
+        log.debug("check failed", exc_info=True)
+        report = CheckReport([Problem(Location("assistant check"), f"internal error ({type(exc).__name__}: "
+                                      f"{exc}); please report it with the file that caused it")])  # fmt: skip
+    out.write(json.dumps(report.to_json(), indent=2) + "\n" if args.json else format_text(report))
+    return 1 if report.failed(args.strict) else 0

@@ -1,0 +1,220 @@
+"""Deeper checks of intents that loaded: logic that can never be reached, and style.
+
+Works on the loaded model with the real engine (:func:`assistant.triage.assess`), over every way a
+conversation can go (:mod:`assistant.authoring.reachability`). Every problem points at a line and
+says what to write instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from assistant.authoring.reachability import Outcome, Reachable, reachable, satisfiable
+from assistant.authoring.workspace import LoadedIntent
+from assistant.conditions import Condition, Facts, evaluate
+from assistant.model import Intent, TriageRule
+from assistant.problems import Problem, Severity
+from assistant.triage import assess, compute_scores, rank_causes
+from assistant.yamlsource import LoadedYaml, YamlPath
+
+#: Fewer phrases than this is a warning: people say the same thing in many ways.
+MIN_PHRASES = 5
+
+
+@dataclass
+class Findings:
+    """Problems for one intent file, located through its YAML."""
+
+    source: LoadedYaml
+    problems: list[Problem]
+
+    def add(self, path: YamlPath, message: str, severity: Severity = "error", *, key: bool = False) -> None:
+        self.problems.append(Problem(self.source.at(path, key=key), message, severity))
+
+    def line(self, path: YamlPath) -> int:
+        return self.source.at(path).line
+
+
+def lint_intent(item: LoadedIntent, *, limit: int | None = None) -> list[Problem]:
+    """Logic and style problems of one loaded intent."""
+    found = Findings(item.source, [])
+    intent = item.intent
+    space = reachable(intent) if limit is None else reachable(intent, limit)
+    if space is None:
+        _lint_locally(found, intent)
+    else:
+        _lint_questions(found, intent, space)
+        _lint_outcomes(found, intent, space.outcomes)
+    _lint_style(found, intent)
+    return found.problems
+
+
+# -- with every conversation enumerated -----------------------------------------------------------
+def _lint_questions(found: Findings, intent: Intent, space: Reachable) -> None:
+    for i, q in enumerate(intent.questions):
+        if q.id not in space.asked:
+            found.add(
+                ("questions", i, "ask_if"),
+                f"question {q.id!r} can never be asked: its ask_if is false whatever the earlier "
+                "questions are answered; loosen the condition or remove the question",
+            )
+
+
+def _lint_outcomes(found: Findings, intent: Intent, outcomes: tuple[Outcome, ...]) -> None:
+    fires: dict[int, int] = defaultdict(int)
+    wins: dict[int, int] = defaultdict(int)
+    winners_when_fired: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    named: set[str] = set()
+    raised: set[str] = set()
+    points_fired: set[tuple[str, int]] = set()
+    evidence_fired: set[tuple[int, int]] = set()
+    rule_index = {id(rule): i for i, rule in enumerate(intent.triage)}
+    no_guidance: Outcome | None = None
+    forced: dict[str, Outcome] = {}
+    for outcome in outcomes:
+        answers = outcome.as_dict()
+        facts = Facts(answers, compute_scores(intent, answers))
+        a = assess(intent, answers, emergency=outcome.emergency)
+        winner = rule_index[id(a.rule)] if a.rule is not None else None
+        for i, rule in enumerate(intent.triage):
+            if evaluate(rule.when, facts):
+                fires[i] += 1
+                if winner is not None:
+                    winners_when_fired[i][winner] += 1
+        if winner is not None:
+            wins[winner] += 1
+        elif not a.forced:
+            no_guidance = no_guidance or outcome
+        if a.forced:
+            flag = next((q for q, v in outcome.answers if v == "yes" and _is_red_flag(intent, q)), "?")
+            forced.setdefault(flag, outcome)
+        named.update(c.id for c, _ in a.causes)
+        raised.update(c.id for c, w in rank_causes(intent, facts) if w > 0)
+        _fired_items(intent, answers, points_fired, evidence_fired)
+
+    for i, rule in enumerate(intent.triage):
+        path: YamlPath = ("triage", i, "when")
+        if not fires[i]:
+            found.add(path, f"this {rule.level} rule can never apply: no answers make {rule.when_text!r} "
+                      "true; fix the condition or remove the rule")  # fmt: skip
+        elif not wins[i] and rule.when_text.strip() != "always":
+            found.add(path, f"this {rule.level} rule is never chosen: whenever it holds, "
+                      + _winners(found, intent, winners_when_fired[i]) + " wins instead (the most urgent "
+                      "rule wins, then the first in the file); make its condition narrower or remove it")  # fmt: skip
+    if no_guidance is not None:
+        found.add(("triage",), "these answers get no guidance: " + no_guidance.describe()
+                  + "; add a last rule with 'when: always'", key=True)  # fmt: skip
+    for flag, outcome in forced.items():
+        found.add(("triage",), f"red flag {flag!r} answered yes gives no emergency rule after "
+                  f"{outcome.describe()}; the engine forces an emergency with a generic message. Add an "
+                  f"emergency rule with 'when: \"{flag} is yes\"'", key=True)  # fmt: skip
+
+    for i, cause in enumerate(intent.causes):
+        if cause.id not in raised:
+            found.add(("causes", i, "id"), f"cause {cause.id!r} can never be named: no answers raise its "
+                      "weight above zero; add evidence that can apply, or a base weight")  # fmt: skip
+        elif cause.id not in named:
+            found.add(("causes", i, "id"), f"cause {cause.id!r} is never among the {intent.max_causes} "
+                      "causes named: other causes always outweigh it; give it stronger evidence",
+                      "warning")  # fmt: skip
+        for j, ev in enumerate(cause.evidence):
+            if (i, j) not in evidence_fired:
+                found.add(("causes", i, "evidence", j, "when"), f"this evidence never applies: no answers "
+                          f"make {ev.text!r} true; fix the condition or remove it")  # fmt: skip
+    for score in intent.scores:
+        for j, point in enumerate(score.points):
+            if (score.id, j) not in points_fired:
+                found.add(("scores", score.id, "points", j, "when"), f"these points of score {score.id!r} "
+                          f"can never be added: no answers make {point.text!r} true; fix the condition or "
+                          "remove it")  # fmt: skip
+
+
+def _is_red_flag(intent: Intent, qid: str) -> bool:
+    q = intent.question(qid)
+    return q is not None and q.red_flag
+
+
+def _fired_items(
+    intent: Intent, answers: dict[str, str | int], points: set[tuple[str, int]], evidence: set[tuple[int, int]]
+) -> None:
+    scores: dict[str, int] = {}
+    for score in intent.scores:
+        facts = Facts(answers, scores)
+        for j, p in enumerate(score.points):
+            if evaluate(p.when, facts):
+                points.add((score.id, j))
+        scores[score.id] = round(sum(p.add for p in score.points if evaluate(p.when, facts)))
+    facts = Facts(answers, scores)
+    for i, cause in enumerate(intent.causes):
+        for j, ev in enumerate(cause.evidence):
+            if evaluate(ev.when, facts):
+                evidence.add((i, j))
+
+
+def _winners(found: Findings, intent: Intent, counts: dict[int, int]) -> str:
+    top = sorted(counts, key=lambda i: -counts[i])[:2]
+    parts = [_rule_name(found, intent.triage[i], i) for i in top]
+    return " or ".join(parts)
+
+
+def _rule_name(found: Findings, rule: TriageRule, i: int) -> str:
+    return f"the {rule.level} rule at line {found.line(('triage', i))} ({rule.when_text.strip()!r})"
+
+
+# -- too many conversations to enumerate: one condition at a time ---------------------------------
+def _lint_locally(found: Findings, intent: Intent) -> None:
+    def never(cond: Condition) -> bool:
+        return satisfiable(cond, intent) is False
+
+    for i, q in enumerate(intent.questions):
+        if q.ask_if is not None and never(q.ask_if):
+            found.add(("questions", i, "ask_if"), f"question {q.id!r} can never be asked: no answers "
+                      "make its ask_if true; loosen the condition or remove the question")  # fmt: skip
+    for i, rule in enumerate(intent.triage):
+        if never(rule.when):
+            found.add(("triage", i, "when"), f"this {rule.level} rule can never apply: no answers make "
+                      f"{rule.when_text!r} true; fix the condition or remove the rule")  # fmt: skip
+    for i, cause in enumerate(intent.causes):
+        for j, ev in enumerate(cause.evidence):
+            if never(ev.when):
+                found.add(("causes", i, "evidence", j, "when"), f"this evidence never applies: no answers "
+                          f"make {ev.text!r} true; fix the condition or remove it")  # fmt: skip
+        if cause.base <= 0 and all(e.add <= 0 or never(e.when) for e in cause.evidence):
+            found.add(("causes", i, "id"), f"cause {cause.id!r} can never be named: no answers raise its "
+                      "weight above zero; add evidence that can apply, or a base weight")  # fmt: skip
+    for score in intent.scores:
+        for j, point in enumerate(score.points):
+            if never(point.when):
+                found.add(("scores", score.id, "points", j, "when"), f"these points of score {score.id!r} "
+                          f"can never be added: no answers make {point.text!r} true")  # fmt: skip
+    found.add(("questions",), "too many answer combinations to follow every conversation, so shadowed "
+              "triage rules were not looked for; split the intent or narrow its ask_if conditions",
+              "warning", key=True)  # fmt: skip
+
+
+# -- style ------------------------------------------------------------------------------------------
+def _lint_style(found: Findings, intent: Intent) -> None:
+    if len(intent.phrases) < MIN_PHRASES:
+        found.add(("phrases",), f"only {len(intent.phrases)} phrase{'s' if len(intent.phrases) != 1 else ''}; "
+                  f"write at least {MIN_PHRASES} ways people say this, so the assistant recognises it",
+                  "warning", key=True)  # fmt: skip
+    for i, q in enumerate(intent.questions):
+        if not q.explain:
+            found.add(("questions", i, "id"), f"question {q.id!r} has no 'explain:'; write one sentence "
+                      "saying why it is asked (people ask 'what do you mean?')", "warning")  # fmt: skip
+        if q.red_flag and not q.sources:
+            found.add(("questions", i, "id"), f"red flag {q.id!r} names no sources; add 'sources: [...]' "
+                      "with the guideline behind it", "warning")  # fmt: skip
+    for i, cause in enumerate(intent.causes):
+        if not cause.sources:
+            found.add(("causes", i, "id"), f"cause {cause.id!r} names no sources; add 'sources: [...]'",
+                      "warning")  # fmt: skip
+    for i, rule in enumerate(intent.triage):
+        if rule.level == "emergency" and not rule.sources:
+            found.add(("triage", i, "level"), "this emergency rule names no sources; add 'sources: [...]'",
+                      "warning")  # fmt: skip
+        if rule.level != "emergency" and not rule.safety_net:
+            found.add(("triage", i, "level"), f"this {rule.level} rule has no 'safety_net:'; say what would "
+                      "make it more urgent, e.g. 'If it gets worse, call {emergency_number}.'",
+                      "warning")  # fmt: skip
