@@ -7,6 +7,7 @@ short list of candidate phrases by summed word rarity, and only those are scored
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -41,10 +42,9 @@ class IntentMatch:
 class _Entry:
     text: str
     intent: int
-
-    @property
-    def words(self) -> list[str]:
-        return self.text.split()
+    #: Each distinct word of the phrase with its weight, and their sum (computed once).
+    weights: tuple[tuple[str, float], ...] = ()
+    total: float = 0.0
 
 
 class IntentMatcher:
@@ -68,6 +68,9 @@ class IntentMatcher:
         }
         self.stopwords = stop
         self.unknown_weight = UNKNOWN_WEIGHT
+        for i, entry in enumerate(entries):
+            weights = tuple((w, self.idf[w]) for w in dict.fromkeys(entry.text.split()))
+            entries[i] = _Entry(entry.text, entry.intent, weights, sum(x for _, x in weights))
         self.vocabulary = list(self.postings)
         self.keywords: dict[str, set[int]] = defaultdict(set)
         for i, intent in enumerate(self.intents):
@@ -102,23 +105,30 @@ class IntentMatcher:
         return similar
 
     def _candidates(self, similar: dict[str, dict[str, float]]) -> list[int]:
+        """The phrases sharing the most (rare) words with the utterance.
+
+        Function words are skipped here: they are in most phrases and would make this pass scan
+        the whole index. They still count (a little) in the exact score.
+        """
         weights: dict[int, float] = defaultdict(float)
-        for known in similar.values():
-            for word, similarity in known.items():
-                weight = self.idf[word] * similarity
-                for idx in self.postings[word]:
-                    weights[idx] += weight
+        pairs = [(w, s) for known in similar.values() for w, s in known.items() if w not in self.stopwords]
+        if not pairs:
+            pairs = [(w, s) for known in similar.values() for w, s in known.items()]
+        for word, similarity in pairs:
+            weight = self.idf[word] * similarity
+            for idx in self.postings[word]:
+                weights[idx] += weight
         if not weights:
             return []
-        return sorted(weights, key=weights.__getitem__, reverse=True)[:CANDIDATES]
+        return heapq.nlargest(CANDIDATES, weights, key=weights.__getitem__)
 
-    def _score(self, words: list[str], similar: dict[str, dict[str, float]], phrase: list[str]) -> float:
+    def _score(self, words: list[str], similar: dict[str, dict[str, float]], entry: _Entry) -> float:
         """How well the utterance and a phrase cover each other, rare words counting most (0-100).
 
         Recall (how much of the phrase was said) weighs more than precision (how much of what was
         said the phrase explains), so extra chatter around a known phrase costs little.
         """
-        phrase_set = set(phrase)
+        phrase_set = {w for w, _ in entry.weights}
         got: dict[str, float] = {}
         explained = total_said = 0.0
         for word in words:
@@ -130,8 +140,8 @@ class IntentMatcher:
             weight = self.idf.get(word, STOPWORD_WEIGHT if word in self.stopwords else self.unknown_weight)
             explained += weight * best
             total_said += weight
-        total_phrase = sum(self.idf[p] for p in phrase)
-        recall = sum(self.idf[p] * got.get(p, 0.0) for p in phrase) / total_phrase if total_phrase else 0.0
+        said = sum(weight * got[w] for w, weight in entry.weights if w in got)
+        recall = said / entry.total if entry.total else 0.0
         precision = explained / total_said if total_said else 0.0
         if recall == 0 or precision == 0:
             return 0.0
@@ -147,7 +157,7 @@ class IntentMatcher:
         best: dict[int, tuple[float, str]] = {}
         for idx in self._candidates(similar):
             entry = self.entries[idx]
-            score = self._score(words, similar, entry.words)
+            score = self._score(words, similar, entry)
             if score > best.get(entry.intent, (-1.0, ""))[0]:
                 best[entry.intent] = (score, entry.text)
         for word in words:

@@ -1,0 +1,149 @@
+"""Core benchmark (a script, not a test): prints figures for the closing notes.
+
+- intent-match latency per utterance (median, p99) with the shipped intents and with 1,000
+  generated intents of 20 phrases each;
+- time from process start to the first prompt (text mode, a fresh interpreter);
+- peak memory (RSS) of a whole text conversation.
+
+Run: .venv/bin/python bench/core_bench.py
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
+from assistant.matcher import IntentMatcher
+from assistant.model import Intent
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = (
+    "ache arm back belly bite bleed blister bone brain breath burn calf chest chin cold cough cramp "
+    "dizzy dry ear elbow eye face faint fever finger flu foot gum hand head heart heel hip hot itch "
+    "jaw joint knee leg lip lump lung mole mouth muscle nail neck nose numb pain palm rash red rib "
+    "scalp shin shoulder sinus skin sore spine stiff stomach sweat swollen tail teeth thigh throat "
+    "thumb tingle toe tongue tooth twitch vein vomit weak wrist wound"
+).split()
+FRAMES = [
+    "my {a} {b}",
+    "my {a} is {b}",
+    "i have a {a} {b}",
+    "{a} {b} since yesterday",
+    "a {b} {a}",
+    "my {a} feels {b}",
+    "there is {b} in my {a}",
+    "pain in my {a} and {b}",
+]
+UTTERANCES = [
+    "my lower leg feels warm",
+    "my cath feels hot",
+    "I have a burning feeling in my shin",
+    "um so yesterday I noticed my calf feels hot and it kind of hurts",
+    "the weather is nice",
+    "my big toe hurts",
+    "there is a rash on my arm",
+    "my knee is swollen and stiff",
+]
+
+
+def generated_intents(n: int, phrases_each: int, seed: int = 7) -> list[Intent]:
+    rng = random.Random(seed)
+    intents = []
+    for i in range(n):
+        a, b = rng.sample(WORDS, 2)
+        phrases = tuple(
+            rng.choice(FRAMES).format(
+                a=rng.choice([a, rng.choice(WORDS)]), b=rng.choice([b, rng.choice(WORDS)])
+            )
+            + f" {rng.choice(WORDS)}" * rng.randint(0, 2)
+            for _ in range(phrases_each)
+        )
+        intents.append(
+            Intent(id=f"gen_{i}", title=f"{a} {b}", description="", phrases=phrases, path=Path("gen"))
+        )
+    return intents
+
+
+def timings(matcher: IntentMatcher, utterances: list[str], rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        for text in utterances:
+            start = time.perf_counter()
+            matcher.match(text)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def report(label: str, samples: list[float]) -> None:
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, round(0.99 * len(samples)))]
+    print(f"{label:<44} median {statistics.median(samples):6.3f} ms   p99 {p99:6.3f} ms   (n={len(samples)})")
+
+
+def match_latency(shipped: Knowledge) -> None:
+    report("match, shipped intents", timings(shipped.matcher, UTTERANCES, 200))
+    intents = generated_intents(1000, 20)
+    start = time.perf_counter()
+    big = IntentMatcher.build([*shipped.intents, *intents], shipped.normalizer)
+    print(f"{'index build, 1,000 generated intents':<44} {1000 * (time.perf_counter() - start):8.1f} ms")
+    rng = random.Random(3)
+    probes = UTTERANCES + [rng.choice(i.phrases) for i in rng.sample(intents, 40)]
+    probes += [p.replace("a", "e", 1) for p in probes[8:28]]  # slips
+    report("match, shipped + 1,000 generated intents", timings(big, probes, 20))
+
+
+def start_to_first_prompt() -> None:
+    samples = []
+    for _ in range(7):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "--text"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        assert proc.stdout is not None
+        proc.stdout.readline()  # greeting
+        proc.stdout.readline()  # the first prompt
+        samples.append(time.perf_counter() - start)
+        proc.communicate(b"")
+    print(
+        f"{'process start to first prompt (text mode)':<44} median {statistics.median(samples):6.3f} s    "
+        f"max {max(samples):6.3f} s"
+    )
+
+
+def conversation_rss() -> None:
+    script = (
+        "import resource, sys, io\n"
+        "from assistant.cli import main\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'my calf feels hot\\nno\\nno\\nno\\nyes\\nno\\nno\\nno\\nno\\nno\\nno\\n'))\n"
+        "sys.stdout = io.StringIO()\n"
+        "main(['--text', '--no-summary'])\n"
+        "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    print(
+        f"{'peak RSS of a text conversation':<44} {int(proc.stderr.strip().splitlines()[-1]) / 1024:8.1f} MB"
+    )
+
+
+def main() -> None:
+    start = time.perf_counter()
+    shipped = load_knowledge([SHIPPED_INTENTS])
+    print(f"{'load and check the shipped intents':<44} {1000 * (time.perf_counter() - start):8.1f} ms")
+    match_latency(shipped)
+    start_to_first_prompt()
+    conversation_rss()
+
+
+if __name__ == "__main__":
+    main()
