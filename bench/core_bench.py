@@ -11,7 +11,6 @@ Run: .venv/bin/python bench/core_bench.py
 from __future__ import annotations
 
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from assistant.matcher import IntentMatcher
 from assistant.model import Intent
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = (
+WORDS = (  # noqa: SIM905 - easier to read as one string
     "ache arm back belly bite bleed blister bone brain breath burn calf chest chin cold cough cramp "
     "dizzy dry ear elbow eye face faint fever finger flu foot gum hand head heart heel hip hot itch "
     "jaw joint knee leg lip lump lung mole mouth muscle nail neck nose numb pain palm rash red rib "
@@ -123,7 +122,8 @@ def conversation_rss() -> None:
     script = (
         "import resource, sys, io\n"
         "from assistant.cli import main\n"
-        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'my calf feels hot\\nno\\nno\\nno\\nyes\\nno\\nno\\nno\\nno\\nno\\nno\\n'))\n"
+        "lines = b'my calf feels hot\\n' + b'no\\n' * 12\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(lines))\n"
         "sys.stdout = io.StringIO()\n"
         "main(['--text', '--no-summary'])\n"
         "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
