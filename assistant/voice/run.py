@@ -17,7 +17,7 @@ from typing import TextIO
 from assistant.errors import AssistantError
 from assistant.events import Ask, Event, Result, Say
 from assistant.knowledge import Knowledge
-from assistant.output import Output
+from assistant.output import Output, SafeOutput
 from assistant.session import Session
 from assistant.vocabulary import domain_phrases, expected_phrases, snap, speakable
 from assistant.voice.audio import AudioChunk, AudioError
@@ -267,7 +267,8 @@ def run_voice(args: argparse.Namespace, session: Session, knowledge: Knowledge) 
         )
     speech = make_speech_output(args, sys.stderr, stop_listener)
     if speech is not None:
-        session.outputs.append(speech)
+        # After the printed text, never before it; a failure is reported once and text goes on.
+        session.outputs.append(SafeOutput(speech, "speech output", sys.stderr))
     terminal = sys.stdout.isatty()
     heard = Heard(sys.stdout, show=not args.json, partials=terminal and not args.json)
     if args.wav:
