@@ -214,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{exc}\n")
         return exc.exit_code
     except Interrupted as exc:
+        # Stopped before a conversation existed (while loading), or a second Ctrl-C while stopping.
+        sys.stderr.write("Stopped.\n")
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (``assistant --json | head``): nothing more can be shown.

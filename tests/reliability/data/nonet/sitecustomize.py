@@ -35,3 +35,39 @@ def _blocked(name: str) -> object:
 socket.socket = _NoSocket  # type: ignore[misc]
 for _name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex", "socketpair"):
     setattr(socket, _name, _blocked(_name))
+
+
+# -- optional: a signal at a precise moment of start-up ------------------------------------------
+# RELIABILITY_SIGNAL_ON_IMPORT="assistant.dialog:SIGINT" sends the signal to this process when that
+# module is first imported, i.e. while the product is still starting (before main() runs).
+def _signal_on_import(spec: str) -> None:
+    import importlib.abc
+    import os
+    import signal
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
+    module, _, name = spec.partition(":")
+
+    class _Trigger(importlib.abc.MetaPathFinder):
+        def find_spec(
+            self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+        ) -> ModuleSpec | None:
+            if fullname == module:
+                sys.meta_path.remove(self)
+                os.kill(os.getpid(), getattr(signal, name))
+            return None
+
+    sys.meta_path.insert(0, _Trigger())
+
+
+def _setup() -> None:
+    import os
+
+    spec = os.environ.get("RELIABILITY_SIGNAL_ON_IMPORT")
+    if spec:
+        _signal_on_import(spec)
+
+
+_setup()
