@@ -17,7 +17,6 @@ from assistant.conditions import AnswerValue, Facts, evaluate
 from assistant.events import (
     Answer,
     Ask,
-    CauseRef,
     End,
     EndReason,
     Event,
@@ -29,9 +28,10 @@ from assistant.events import (
 from assistant.knowledge import Knowledge
 from assistant.model import Intent, Question
 from assistant.normalize import clean
+from assistant.outcome import compose_result
 from assistant.settings import Settings
-from assistant.summary import QA, SummaryInput, render_summary
-from assistant.triage import Assessment, assess, compute_scores, fill, join_names
+from assistant.summary import summarize
+from assistant.triage import assess, compute_scores, fill, join_names
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ class Dialog:
         intent = self.intent
         assert intent is not None
         assessment = assess(intent, self.state.answers, emergency=emergency)
-        result = self._compose(intent, assessment, preface)
+        result = compose_result(intent, assessment, self.msg, self.number, preface)
         self.state.result = result
         self.state.current = None
         events: list[Event] = [result]
@@ -280,32 +280,6 @@ class Dialog:
             *events,
             self._remember(Ask(self.msg("summary_offer"), SAVE_SUMMARY, "yes_no", ("yes", "no"))),
         ]
-
-    def _compose(self, intent: Intent, a: Assessment, preface: str) -> Result:
-        number = self.number
-        guidance = fill(a.rule.say, emergency_number=number) if a.rule else self.msg("emergency")
-        if a.forced:
-            guidance = f"{guidance} {self.msg('emergency_fallback')}"
-        names = [cause.name for cause, _ in a.causes]
-        # The action comes first; why we assumed a yes (if we did) only after it.
-        parts = [guidance, preface]
-        if names:
-            parts.append(self.msg("result_causes", causes=join_names(names)))
-            if a.level != "emergency":
-                parts.append(fill(a.causes[0][0].says, emergency_number=number))
-        elif a.level != "emergency":
-            parts.append(self.msg("result_no_causes"))
-        if a.rule is not None and a.rule.safety_net and a.level != "emergency":
-            parts.append(fill(a.rule.safety_net, emergency_number=number))
-        text = " ".join(p.strip() for p in parts if p.strip())
-        return Result(
-            intent=intent.id,
-            triage=a.level,
-            causes=tuple(CauseRef(c.id, c.name) for c, _ in a.causes),
-            text=text,
-            guidance=guidance,
-            sources=tuple(s.cite() for s in a.sources),
-        )
 
     def _global_emergency(self, text: str) -> list[Event]:
         intent_id = self.state.intent or "emergency"
@@ -329,31 +303,13 @@ class Dialog:
         return [*events, Say(self.msg("anything_else")), *self._end("completed")]
 
     def _summary(self, path: str | None) -> Summary:
-        intent = self.intent
-        result = self.state.result
+        intent, result = self.intent, self.state.result
         assert intent is not None and result is not None
-        qas = []
-        for qid in self.state.history:
-            q = intent.question(qid)
-            if q is not None:
-                qas.append(
-                    QA(
-                        fill(q.ask, emergency_number=self.number),
-                        self.state.heard.get(qid, ""),
-                        str(self.state.answers.get(qid, "")),
-                    )
-                )
-        summary = SummaryInput(
-            when=self.clock(),
-            complaint=self.state.complaint,
-            intent_title=intent.title,
-            answers=tuple(qas),
-            triage=result.triage,
-            guidance=result.guidance,
-            causes=tuple(c.name for c in result.causes),
-            sources=tuple(src for src in intent.sources.values() if src.cite() in result.sources),
-        )
-        return Summary(render_summary(summary), path)
+        answered = [
+            (qid, self.state.heard.get(qid, ""), self.state.answers[qid]) for qid in self.state.history
+        ]
+        text = summarize(intent, self.state.complaint, answered, result, self.clock(), self.number)
+        return Summary(text, path)
 
     # -- commands and repair ---------------------------------------------------------------
     def _command(self, command: str) -> list[Event]:

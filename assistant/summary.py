@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.model import Source
+from assistant.conditions import AnswerValue
+from assistant.events import Result
+from assistant.model import Intent, Source
+from assistant.triage import fill
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,31 @@ def render_summary(s: SummaryInput) -> str:
     lines += ["", "## Sources", ""]
     lines += [f"- {src.cite()}" for src in s.sources] or ["- (none)"]
     return "\n".join(lines) + "\n"
+
+
+def summarize(
+    intent: Intent,
+    complaint: str,
+    answered: list[tuple[str, str, AnswerValue]],
+    result: Result,
+    when: datetime,
+    number: str,
+) -> str:
+    """The summary of one conversation; ``answered`` is (question id, heard, value) in order."""
+    qas = []
+    for qid, heard, value in answered:
+        question = intent.question(qid)
+        if question is not None:
+            qas.append(QA(fill(question.ask, emergency_number=number), heard, str(value)))
+    return render_summary(
+        SummaryInput(
+            when=when,
+            complaint=complaint,
+            intent_title=intent.title,
+            answers=tuple(qas),
+            triage=result.triage,
+            guidance=result.guidance,
+            causes=tuple(c.name for c in result.causes),
+            sources=tuple(src for src in intent.sources.values() if src.cite() in result.sources),
+        )
+    )
