@@ -184,7 +184,7 @@ def reference_problems(cf: CaseFile, knowledge: Knowledge) -> list[Problem]:
     for case in cf.cases:
         for turn in case.turns:
             e = turn.expect
-            checks = [("intent", e.intent, {*intents, NO_INTENT}), ("asks", e.asks, questions),
+            checks = [("intent", e.intent, {*intents, NO_INTENT, "emergency"}), ("asks", e.asks, questions),
                       ("answer", e.answer_question, questions)]  # fmt: skip
             checks += [("causes", c, causes) for c in (*(e.causes or ()), *(e.top_causes or ()))]
             for what, value, known in checks:

@@ -51,17 +51,21 @@ def lint_words(knowledge: Knowledge, item: LoadedIntent) -> list[Problem]:
 
 
 def _choice_words(knowledge: Knowledge, q: Question, path: YamlPath, add: _Add) -> None:
-    owners: dict[str, str] = {}
+    owners: dict[str, set[str]] = {}
+    for choice in q.choices:
+        for word in choice.words:
+            owners.setdefault(knowledge.normalizer(word), set()).add(choice.id)
+    reported: set[str] = set()
     for choice in q.choices:
         for k, word in enumerate(choice.words):
             where = (*path, choice.id, k)
             norm = knowledge.normalizer(word)
-            other = owners.get(norm)
-            if other is not None and other != choice.id:
-                add(where, f"{word!r} is a word of both choices {other!r} and {choice.id!r} of question "
-                    f"{q.id!r}; keep it in one of them")  # fmt: skip
+            if len(owners[norm]) > 1:
+                if norm not in reported:
+                    reported.add(norm)
+                    both = " and ".join(repr(c) for c in sorted(owners[norm]))
+                    add(where, f"{word!r} is a word of choices {both} of question {q.id!r}; keep it in one")
                 continue
-            owners[norm] = choice.id
             taken = _taken_by_command(knowledge, word)
             if taken:
                 add(where, f"saying {word!r} is {taken}, so it can never choose {choice.id!r}; remove it "
@@ -69,22 +73,27 @@ def _choice_words(knowledge: Knowledge, q: Question, path: YamlPath, add: _Add) 
                 continue
             got = parse_choice(word, q, knowledge.normalizer)
             if got != choice.id:
-                meant = f"the choice {got!r}" if got else "not understood (it fits two choices equally)"
-                add(where, f"saying {word!r} to question {q.id!r} is understood as {meant}, not "
-                    f"{choice.id!r}; make the words of the choices more distinct")  # fmt: skip
+                meant = f"is understood as the choice {got!r}" if got else "fits two choices equally"
+                add(where, f"saying {word!r} to question {q.id!r} {meant}, not only {choice.id!r}; make the "
+                    "words of the choices more distinct")  # fmt: skip
 
 
 def _answer_words(knowledge: Knowledge, q: Question, path: YamlPath, add: _Add) -> None:
-    owners: dict[str, str] = {}
+    owners: dict[str, set[str]] = {}
+    for value, words in q.answer_words.items():
+        for word in words:
+            owners.setdefault(knowledge.normalizer(word), set()).add(value)
+    reported: set[str] = set()
     for value, words in q.answer_words.items():
         for k, word in enumerate(words):
             where = (*path, value, k)
             norm = knowledge.normalizer(word)
-            other = owners.get(norm)
-            if other is not None and other != value:
-                add(where, f"{word!r} is listed under both {other!r} and {value!r}; keep it under one")
+            if len(owners[norm]) > 1:
+                if norm not in reported:
+                    reported.add(norm)
+                    both = " and ".join(repr(v) for v in sorted(owners[norm]))
+                    add(where, f"{word!r} is listed under {both}; keep it under one")
                 continue
-            owners[norm] = value
             taken = _taken_by_command(knowledge, word)
             if taken:
                 add(where, f"saying {word!r} is {taken}, so it can never mean {value!r}; remove it")
