@@ -13,7 +13,7 @@ Note that ``obsolete`` is the *string* ``"true"``/``"false"`` upstream (a JSON b
 too), ``size`` is the archive size in bytes, and the only checksum published is an MD5 of the
 archive. ``type`` is ``small`` for the lightweight models (``big``, ``big-lgraph``... otherwise).
 
-This module is pure: no network, no files. Fetching lives in :mod:`assistant.model_download`.
+This module is pure: no network, no files. Fetching lives in :mod:`assistant.modelstore.client`.
 """
 
 from __future__ import annotations
@@ -188,6 +188,11 @@ def parse_entry(item: object) -> ModelEntry:
 def is_plain_name(name: str) -> bool:
     """A model name that is safe as a folder name: no separators, no ``..``."""
     return bool(_NAME_RE.match(name)) and ".." not in name
+
+
+def catalog_url(option: str | None, environ: Mapping[str, str]) -> str:
+    """``--catalog`` wins over ``$ASSISTANT_MODEL_CATALOG``, which wins over the official list."""
+    return option or environ.get(CATALOG_ENV) or DEFAULT_CATALOG_URL
 
 
 def format_table(entries: Iterable[ModelEntry], installed: Mapping[str, str]) -> str:

@@ -16,11 +16,11 @@ from assistant.model_catalog import (
     Catalog,
     CatalogError,
     ModelEntry,
+    catalog_url,
     format_table,
     parse_catalog,
     parse_entry,
 )
-from assistant.model_download import catalog_url
 
 SAMPLE = Path(__file__).parent / "data" / "model_catalog" / "model-list-sample.json"
 

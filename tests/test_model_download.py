@@ -26,16 +26,12 @@ from types import TracebackType
 import pytest
 
 from assistant.model_catalog import CATALOG_ENV, DEFAULT_MODEL, parse_entry
-from assistant.model_download import (
-    ExtractLimits,
-    HttpClient,
-    Progress,
-    UnsafeArchiveError,
-    install_model,
-    looks_like_vosk_model,
-    models_command,
-    partial_path,
-)
+from assistant.model_download import models_command
+from assistant.modelstore.archive import ExtractLimits
+from assistant.modelstore.client import HttpClient
+from assistant.modelstore.errors import UnsafeArchiveError
+from assistant.modelstore.install import install_model, looks_like_vosk_model, partial_path
+from assistant.modelstore.progress import Progress
 
 NAME = "vosk-model-small-xx-test-0.1"
 
