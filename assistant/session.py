@@ -23,7 +23,15 @@ def data_dir() -> Path:
 
 
 def default_summary_path(now: datetime) -> Path:
-    return data_dir() / "summaries" / f"summary-{now.strftime('%Y%m%d-%H%M%S')}.md"
+    """A new file name under the data folder; never one already used (two summaries in a second)."""
+    folder = data_dir() / "summaries"
+    stem = f"summary-{now.strftime('%Y%m%d-%H%M%S')}"
+    path = folder / f"{stem}.md"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.md"
+    return path
 
 
 def make_private_dirs(directory: Path) -> None:
