@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import Report, VignetteError, evaluate, evaluate_command, load_vignettes, wilson
+from assistant.evaluate import evaluate, evaluate_command
+from assistant.evaluation.report import Report, wilson
+from assistant.evaluation.vignettes import VignetteError, load_vignettes
 from assistant.knowledge import PROJECT_DIR, SHIPPED_INTENTS, Knowledge, load_knowledge
 from assistant.settings import Settings
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import Outcome, Vignette, play
+from assistant.evaluation.report import Outcome
+from assistant.evaluation.simulate import play
+from assistant.evaluation.vignettes import Vignette
 from assistant.events import Result
 from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
 from assistant.model import Intent
