@@ -65,8 +65,10 @@ def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: Text
         except ModelError as exc:
             raise VoiceError(str(exc)) from None
         if folder is not None:
-            from assistant.voice.vosk_engine import VoskModel, VoskRecognizer  # noqa: PLC0415
-
+            try:
+                from assistant.voice.vosk_engine import VoskModel, VoskRecognizer  # noqa: PLC0415
+            except (ImportError, OSError) as exc:
+                raise _missing_package("vosk", exc) from None
             try:
                 return VoskRecognizer(VoskModel(folder))
             except ModelError as exc:
@@ -81,9 +83,19 @@ def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: Text
             f"For better recognition, run: {DOWNLOAD_COMMAND}\n"
         )
         notice.flush()
-    from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
-
+    try:
+        from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
+    except (ImportError, OSError) as exc:
+        raise _missing_package("pocketsphinx", exc) from None
     return SphinxRecognizer(domain_phrases(knowledge))
+
+
+def _missing_package(package: str, exc: BaseException) -> VoiceError:
+    log.debug("cannot import %s", package, exc_info=exc)
+    return VoiceError(
+        f"the speech recognizer package {package!r} cannot be loaded ({exc}): "
+        f"run `pip install {package}`, or use --text to continue in text mode"
+    )
 
 
 def make_speech_output(
