@@ -111,7 +111,9 @@ def test_voice_conversation_from_wav_without_network(
         pytest.skip("espeak-ng is not installed (Debian package espeak-ng)")
     pytest.importorskip("pocketsphinx", reason="the embedded English recognizer needs pocketsphinx")
     wavs = []
-    for i, line in enumerate(["my big toe hurts", "yes"]):
+    # "yes" twice: the first may confirm the intent ("Did you mean...?"), the other answers the
+    # red-flag fever question; either way the conversation ends in an emergency result.
+    for i, line in enumerate(["my big toe hurts", "yes", "yes"]):
         wav = tmp_path / f"turn{i}.wav"
         subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(wav), line], check=True)
         wavs.append(str(wav))
