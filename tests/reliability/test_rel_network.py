@@ -98,15 +98,8 @@ def test_cli_in_a_network_namespace(cli: Any) -> None:
 VOICE_RUN = importlib.util.find_spec("assistant.voice.run") is not None
 
 
-@pytest.mark.voice
-@pytest.mark.skipif(
-    not VOICE_RUN,
-    reason="assistant/voice/run.py (run_voice) does not exist yet; the voice conversation cannot be wired",
-)
-def test_voice_conversation_from_wav_without_network(
-    cli: Any, tmp_path: Path, list_files: Callable[..., list[Path]]
-) -> None:
-    """espeak-ng speaks the person's lines; the CLI hears them from WAV files with sockets forbidden."""
+def spoken_turns(tmp_path: Path) -> list[str]:
+    """espeak-ng speaks the person's lines into WAV files."""
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed (Debian package espeak-ng)")
     pytest.importorskip("pocketsphinx", reason="the embedded English recognizer needs pocketsphinx")
@@ -117,22 +110,35 @@ def test_voice_conversation_from_wav_without_network(
         wav = tmp_path / f"turn{i}.wav"
         subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(wav), line], check=True)
         wavs.append(str(wav))
-    run = cli.run(
-        [
-            "--json",
-            "--engine",
-            "pocketsphinx",
-            "--no-speech-output",
-            "--intents",
-            str(TOY_INTENTS),
-            "--wav",
-            *wavs,
-        ],
-        timeout=120,
-    )
+    return wavs
+
+
+VOICE_ARGS = ["--engine", "pocketsphinx", "--no-speech-output", "--intents", str(TOY_INTENTS), "--wav"]
+
+
+@pytest.mark.voice
+@pytest.mark.parametrize("debug", [False, True], ids=["default_logging", "debug"])
+def test_voice_conversation_from_wav_without_network(
+    cli: Any, tmp_path: Path, list_files: Callable[..., list[Path]], debug: bool
+) -> None:
+    """The CLI hears the turns from WAV files with sockets forbidden; what it heard is logged only
+    with --debug, and nothing is written to HOME or the working folder."""
+    if not VOICE_RUN:
+        pytest.skip(
+            "assistant/voice/run.py (run_voice) does not exist yet; the voice conversation cannot be wired"
+        )
+    wavs = spoken_turns(tmp_path)
+    flags = ["--json", "--debug"] if debug else ["--json"]
+    run = cli.run([*flags, *VOICE_ARGS, *wavs], timeout=120)
     assert NETWORK_MARK not in run.stderr
     assert run.returncode == 0, run.stderr
     events = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-    assert any(e["type"] == "intent" and e["intent"] == "toe_pain" for e in events), run.stdout
+    matched = [e for e in events if e["type"] == "intent" and e["intent"] == "toe_pain"]
+    assert matched, run.stdout
     assert [e["triage"] for e in events if e["type"] == "result"] == ["emergency"], run.stdout
-    assert list_files(cli.cwd) == []
+    assert list_files(cli.home, cli.cwd) == []
+    heard = matched[0]["heard"]
+    if debug:
+        assert heard in run.stderr
+    else:
+        assert heard not in run.stderr, run.stderr
