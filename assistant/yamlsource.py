@@ -24,6 +24,7 @@ BOOLEAN_WORDS = frozenset(
 
 
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -102,6 +103,8 @@ class _Builder:
     def _scalar(self, node: yaml.Node, path: YamlPath) -> Any:
         if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"'):
             self.loaded.quoted.add(path)
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value  # what SafeConstructor gives for text, without its bookkeeping
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError:

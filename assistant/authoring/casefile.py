@@ -32,9 +32,18 @@ CASE_KEYS = {"name", "turns", "settings"}
 SETTINGS_KEYS = {"emergency_number", "offer_summary"}
 TURN_KEYS = {"say", "silence", "expect"}
 EXPECT_KEYS = {
-    "intent", "asks", "answer", "understood", "triage", "causes", "top_causes", "says", "not_says",
-    "events", "end",
-}  # fmt: skip
+    "intent",
+    "asks",
+    "answer",
+    "understood",
+    "triage",
+    "causes",
+    "top_causes",
+    "says",
+    "not_says",
+    "events",
+    "end",
+}
 EVENT_TYPES = ("say", "ask", "intent", "answer", "result", "summary", "error", "end")
 END_REASONS = ("completed", "stopped", "end_of_input", "no_response")
 #: ``intent: none``: nothing was matched in this turn.
@@ -92,7 +101,9 @@ class CaseFile:
     source: LoadedYaml | None = None
 
     def intents_expected(self) -> set[str]:
-        return {t.expect.intent for c in self.cases for t in c.turns if t.expect.intent not in (None, NO_INTENT)}
+        return {
+            t.expect.intent for c in self.cases for t in c.turns if t.expect.intent not in (None, NO_INTENT)
+        }
 
 
 def is_case_file(data: Any) -> bool:
@@ -117,8 +128,10 @@ def load_case_file(path: Path) -> CaseFile:
             if case is None:
                 continue
             if case.name in names:
-                r.report(("tests", i, "name"), f"the test name {case.name!r} is used twice in this file; "
-                         "give each test its own name")  # fmt: skip
+                r.report(
+                    ("tests", i, "name"),
+                    f"the test name {case.name!r} is used twice in this file; give each test its own name",
+                )
             names.add(case.name)
             out.cases.append(case)
     out.problems.extend(r.problems)
@@ -137,9 +150,15 @@ def _case(r: Reader, file: Path, path: YamlPath, value: Any) -> Case | None:
     if m is None:
         return None
     name = r.text((*path, "name"), m.get("name"), what="the test name")
-    settings = r.mapping((*path, "settings"), m.get("settings") or {}, what="settings", allowed=SETTINGS_KEYS) or {}
-    number = r.text((*path, "settings", "emergency_number"), settings.get("emergency_number"),
-                    what="emergency_number", required=False)  # fmt: skip
+    settings = (
+        r.mapping((*path, "settings"), m.get("settings") or {}, what="settings", allowed=SETTINGS_KEYS) or {}
+    )
+    number = r.text(
+        (*path, "settings", "emergency_number"),
+        settings.get("emergency_number"),
+        what="emergency_number",
+        required=False,
+    )
     offer = settings.get("offer_summary", True)
     if not isinstance(offer, bool):
         r.report((*path, "settings", "offer_summary"), "offer_summary should be true or false")
@@ -187,8 +206,12 @@ def _expect(r: Reader, path: YamlPath, value: Any) -> Expect:
         events = r.texts((*path, "events"), m["events"], what="events")
         for k, ev in enumerate(events):
             if ev not in EVENT_TYPES:
-                r.report((*path, "events", k), f"{ev!r} is not an event type; use "
-                         + ", ".join(EVENT_TYPES) + did_you_mean(ev, EVENT_TYPES))  # fmt: skip
+                r.report(
+                    (*path, "events", k),
+                    f"{ev!r} is not an event type; use "
+                    + ", ".join(EVENT_TYPES)
+                    + did_you_mean(ev, EVENT_TYPES),
+                )
     understood = m.get("understood")
     if understood is not None and not isinstance(understood, bool):
         r.report((*path, "understood"), "understood should be true or false")
@@ -201,7 +224,9 @@ def _expect(r: Reader, path: YamlPath, value: Any) -> Expect:
         understood=understood,
         triage=triage,
         causes=r.texts((*path, "causes"), m["causes"], what="causes") if "causes" in m else None,
-        top_causes=r.texts((*path, "top_causes"), m["top_causes"], what="top_causes") if "top_causes" in m else None,
+        top_causes=r.texts((*path, "top_causes"), m["top_causes"], what="top_causes")
+        if "top_causes" in m
+        else None,
         says=r.texts((*path, "says"), m.get("says"), what="says"),
         not_says=r.texts((*path, "not_says"), m.get("not_says"), what="not_says"),
         events=events,

@@ -21,7 +21,7 @@ from assistant.authoring.casefile import load_case_file
 from assistant.authoring.cli_args import UsageError, parser
 from assistant.authoring.conversation_tests import find_case_files, reference_problems
 from assistant.authoring.lint import lint_intent
-from assistant.authoring.words import lint_system, lint_words
+from assistant.authoring.words import WordChecker, lint_system
 from assistant.authoring.workspace import SHIPPED_SYSTEM, Workspace, load_workspace
 from assistant.knowledge import default_intent_dirs
 from assistant.problems import Location, Problem, display_path
@@ -53,8 +53,13 @@ class CheckReport:
             "files": self.files,
             "intents": self.intents,
             "problems": [
-                {"path": p.location.path, "line": p.location.line, "column": p.location.column,
-                 "severity": p.severity, "message": p.message}  # fmt: skip
+                {
+                    "path": p.location.path,
+                    "line": p.location.line,
+                    "column": p.location.column,
+                    "severity": p.severity,
+                    "message": p.message,
+                }
                 for p in self.problems
             ],
         }
@@ -74,10 +79,11 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
     problems = list(ws.problems)
     knowledge = ws.knowledge()
     if knowledge is not None:
-        problems += lint_system(knowledge)
+        words = WordChecker(knowledge)
+        problems += lint_system(knowledge, words)
         for item in ws.intents:
             problems += lint_intent(item)
-            problems += lint_words(knowledge, item)
+            problems += words.lint(item)
         if ambiguity:
             problems += phrase_collisions(knowledge, ws.intents)
     problems += _check_conversation_tests(ws, read)
@@ -89,7 +95,9 @@ def _check_conversation_tests(ws: Workspace, paths: Sequence[Path]) -> list[Prob
     files = {p.resolve(): p for p in ws.test_files}
     for folder in paths:
         if folder.is_dir():
-            files.update({p.resolve(): p for p in find_case_files([folder / "tests"]) if (folder / "tests").is_dir()})
+            files.update(
+                {p.resolve(): p for p in find_case_files([folder / "tests"]) if (folder / "tests").is_dir()}
+            )
     problems: list[Problem] = []
     covered: set[str] = set()
     knowledge = ws.knowledge()
@@ -105,8 +113,14 @@ def _check_conversation_tests(ws: Workspace, paths: Sequence[Path]) -> list[Prob
         intent = item.intent
         if intent.id not in covered:
             where = display_path(intent.path.parent / "tests" / f"{intent.id}.yaml")
-            problems.append(Problem(item.source.at(("intent",)), f"intent {intent.id!r} has no conversation "
-                                    f"test; write one in {where} (see docs/authoring.md)", "warning"))  # fmt: skip
+            problems.append(
+                Problem(
+                    item.source.at(("intent",)),
+                    f"intent {intent.id!r} has no conversation "
+                    f"test; write one in {where} (see docs/authoring.md)",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -114,7 +128,8 @@ def format_text(report: CheckReport) -> str:
     lines = [str(p) for p in report.problems]
     e, w = len(report.errors), len(report.warnings)
     files = f"{report.files} file{'s' if report.files != 1 else ''}, {report.intents} intent" + (
-        "s" if report.intents != 1 else "")
+        "s" if report.intents != 1 else ""
+    )
     if not e and not w:
         lines.append(f"no problems ({files})")
     else:
@@ -125,12 +140,20 @@ def format_text(report: CheckReport) -> str:
 def check_command(argv: Sequence[str], out: TextIO) -> int:
     """0: no errors (warnings allowed unless --strict); 1: problems found; 2: usage error."""
     p = parser("assistant check", "Check intent files and report every problem with its file and line.")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="intent files or folders (default: intents/ and the user's drop-in folder)")  # fmt: skip
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="intent files or folders (default: intents/ and the user's drop-in folder)",
+    )
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
-    p.add_argument("--no-ambiguity", action="store_true",
-                   help="skip matching every phrase against every intent (slow with thousands of intents)")  # fmt: skip
+    p.add_argument(
+        "--no-ambiguity",
+        action="store_true",
+        help="skip matching every phrase against every intent (slow with thousands of intents)",
+    )
     try:
         args = p.parse_args(list(argv))
         if args.help:
@@ -144,9 +167,16 @@ def check_command(argv: Sequence[str], out: TextIO) -> int:
         return 2
     try:
         report = run_check(args.paths or None, ambiguity=not args.no_ambiguity)
-    except Exception as exc:  # noqa: BLE001 - a checker must report, never crash
+    except Exception as exc:
         log.debug("check failed", exc_info=True)
-        report = CheckReport([Problem(Location("assistant check"), f"internal error ({type(exc).__name__}: "
-                                      f"{exc}); please report it with the file that caused it")])  # fmt: skip
+        report = CheckReport(
+            [
+                Problem(
+                    Location("assistant check"),
+                    f"internal error ({type(exc).__name__}: "
+                    f"{exc}); please report it with the file that caused it",
+                )
+            ]
+        )
     out.write(json.dumps(report.to_json(), indent=2) + "\n" if args.json else format_text(report))
     return 1 if report.failed(args.strict) else 0

@@ -7,7 +7,6 @@ happened instead, and the conversation so far. pytest runs the same files, one t
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -126,8 +125,12 @@ def compare(expect: Expect, events: list[Event], number: str) -> list[str]:
         if expect.intent == NO_INTENT and matched:
             differ("intent", "none", matched[0])
         elif expect.intent != NO_INTENT and expect.intent not in matched:
-            got = matched[0] if matched else "nothing matched" + (
-                f" (asked {asks[-1].text!r})" if asks and asks[-1].question == CONFIRM else "")
+            got = (
+                matched[0]
+                if matched
+                else "nothing matched"
+                + (f" (asked {asks[-1].text!r})" if asks and asks[-1].question == CONFIRM else "")
+            )
             differ("intent", expect.intent, got)
     if expect.asks is not None:
         got_ask = asks[-1].question if asks else "no question"
@@ -137,7 +140,9 @@ def compare(expect: Expect, events: list[Event], number: str) -> list[str]:
         pool = [a for a in answers if expect.answer_question in (None, a.question)]
         what = f"answer to {expect.answer_question}" if expect.answer_question else "answer"
         if not pool:
-            differ(what, expect.answer, "not understood" if not answers else f"{answers[0].question} answered")
+            differ(
+                what, expect.answer, "not understood" if not answers else f"{answers[0].question} answered"
+            )
         elif str(pool[0].value) != str(expect.answer):
             differ(what, expect.answer, pool[0].value)
     if expect.understood is not None:
@@ -156,7 +161,11 @@ def compare(expect: Expect, events: list[Event], number: str) -> list[str]:
         elif missing := [c for c in expect.causes if c not in got_causes]:
             out.append(f"causes: expected {missing!r} among the causes, got {got_causes!r}")
     if expect.top_causes is not None and got_causes[: len(expect.top_causes)] != list(expect.top_causes):
-        differ("top_causes", list(expect.top_causes), got_causes[: len(expect.top_causes)] if result else "no result")
+        differ(
+            "top_causes",
+            list(expect.top_causes),
+            got_causes[: len(expect.top_causes)] if result else "no result",
+        )
     spoken = " ".join(" ".join(t.split()) for e in events if (t := spoken_text(e))).lower()
     for needle in expect.says:
         want = " ".join(needle.replace("{emergency_number}", number).split())
@@ -184,13 +193,21 @@ def reference_problems(cf: CaseFile, knowledge: Knowledge) -> list[Problem]:
     for case in cf.cases:
         for turn in case.turns:
             e = turn.expect
-            checks = [("intent", e.intent, {*intents, NO_INTENT, "emergency"}), ("asks", e.asks, questions),
-                      ("answer", e.answer_question, questions)]  # fmt: skip
+            checks = [
+                ("intent", e.intent, {*intents, NO_INTENT, "emergency"}),
+                ("asks", e.asks, questions),
+                ("answer", e.answer_question, questions),
+            ]
             checks += [("causes", c, causes) for c in (*(e.causes or ()), *(e.top_causes or ()))]
             for what, value, known in checks:
                 if value is not None and value not in known:
-                    out.append(Problem(turn.location, f"{what}: {value!r} is not known to the loaded intents"
-                                       + did_you_mean(value, known)))  # fmt: skip
+                    out.append(
+                        Problem(
+                            turn.location,
+                            f"{what}: {value!r} is not known to the loaded intents"
+                            + did_you_mean(value, known),
+                        )
+                    )
     return out
 
 
@@ -255,7 +272,9 @@ def run_file(cf: CaseFile, cache: KnowledgeCache, name_filter: str = "") -> File
     knowledge = cache.get(cf)
     if isinstance(knowledge, IntentError):
         where = Location(display_path(cf.path))
-        return FileRun(cf, [Problem(where, "the intents these tests need do not load:"), *knowledge.problems], [])
+        return FileRun(
+            cf, [Problem(where, "the intents these tests need do not load:"), *knowledge.problems], []
+        )
     problems = reference_problems(cf, knowledge)
     if problems:
         return FileRun(cf, problems, [])
@@ -266,11 +285,19 @@ def run_file(cf: CaseFile, cache: KnowledgeCache, name_filter: str = "") -> File
 def test_command(argv: Sequence[str], out: TextIO) -> int:
     """``assistant test [PATH...]``: 0 when every case passes, 1 on a failure, 2 on a usage error."""
     p = parser("assistant test", "Run conversation tests (YAML files with 'tests:') through the real dialog.")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="test files or folders (default: the tests/ folder beside each intents folder)")  # fmt: skip
-    p.add_argument("--intents", metavar="DIR", type=Path, action="append", default=[],
-                   help="also load intents from DIR")  # fmt: skip
-    p.add_argument("-k", dest="name", default="", metavar="TEXT", help="run only cases whose name contains TEXT")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="test files or folders (default: the tests/ folder beside each intents folder)",
+    )
+    p.add_argument(
+        "--intents", metavar="DIR", type=Path, action="append", default=[], help="also load intents from DIR"
+    )
+    p.add_argument(
+        "-k", dest="name", default="", metavar="TEXT", help="run only cases whose name contains TEXT"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="list every case, not only failures")
     try:
         args = p.parse_args(list(argv))

@@ -40,17 +40,24 @@ def line_of(path: Path, needle: str) -> int:
 @pytest.mark.parametrize(
     ("needle", "pattern"),
     [
-        ("ask_if: \"spreading is yes and spreading is no\"", r"question 'blisters' can never be asked"),
-        ("when: \"risk >= 1\"", r"this soon rule can never apply"),
-        ("when: \"spreading is yes and fever is yes\"", r"this soon rule is never chosen: whenever it holds, the urgent rule at line \d+"),
+        ('ask_if: "spreading is yes and spreading is no"', r"question 'blisters' can never be asked"),
+        ('when: "risk >= 1"', r"this soon rule can never apply"),
+        (
+            'when: "spreading is yes and fever is yes"',
+            r"this soon rule is never chosen: whenever it holds, the urgent rule at line \d+",
+        ),
         ("  - id: shingles", r"cause 'shingles' can never be named"),
         ("  - help", r"the phrase 'help' is the command 'help'"),
         ("arms: [arms, arm, hands]", r"'arm' is a word of choices 'arms' and 'legs'"),
         ("back: [back, my back]", r"saying 'back' is the command 'go_back'"),
-        ("\"yes\": [hot, burning up]", r"'hot' is listed under 'no' and 'yes'; keep it under one"),
-        ("\"no\": [hot, stop]", r"saying 'stop' is the command 'stop'"),
-        ("  - i have an itchy rash", r"the phrase 'i have an itchy rash' matches intent 'rash_twin' \(score 100, its phrase 'i have an itchy rash' at "
-         r".*rash_twin\.yaml:5\)"),
+        ('"yes": [hot, burning up]', r"'hot' is listed under 'no' and 'yes'; keep it under one"),
+        ('"no": [hot, stop]', r"saying 'stop' is the command 'stop'"),
+        (
+            "  - i have an itchy rash",
+            r"the phrase 'i have an itchy rash' matches intent 'rash_twin' "
+            r"\(score 100, its phrase 'i have an itchy rash' at "
+            r".*rash_twin\.yaml:5\)",
+        ),
     ],
 )
 def test_each_flaw_is_reported_at_its_line(flawed: str, needle: str, pattern: str) -> None:
@@ -85,7 +92,9 @@ def test_json_output_lists_every_problem(flawed: str) -> None:
     lines = flawed.splitlines()[:-1]
     assert data["errors"] == len([x for x in lines if ": warning: " not in x])
     assert data["warnings"] == len([x for x in lines if ": warning: " in x])
-    assert [f"{p['path']}:{p['line']}:{p['column']}: " for p in data["problems"]] == [x[: x.index(": ") + 2] for x in lines]
+    assert [f"{p['path']}:{p['line']}:{p['column']}: " for p in data["problems"]] == [
+        x[: x.index(": ") + 2] for x in lines
+    ]
     first = data["problems"][0]
     assert set(first) == {"path", "line", "column", "severity", "message"}
     assert {p["severity"] for p in data["problems"]} == {"error", "warning"}

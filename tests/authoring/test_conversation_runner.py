@@ -25,7 +25,9 @@ def write(tmp_path: Path, body: str) -> Path:
 
 
 def test_a_failure_shows_expected_got_and_the_conversation(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
   - name: wrong level
     turns:
       - say: my big toe hurts
@@ -35,7 +37,8 @@ def test_a_failure_shows_expected_got_and_the_conversation(tmp_path: Path) -> No
       - say: yes
       - say: "50"
         expect: {triage: soon, says: [at home], causes: [sprain, gout], top_causes: [sprain]}
-""")
+""",
+    )
     code, text = run(str(path))
     assert code == 1
     assert "FAIL toe: wrong level" in text
@@ -50,38 +53,50 @@ def test_a_failure_shows_expected_got_and_the_conversation(tmp_path: Path) -> No
 
 
 def test_passing_cases_are_listed_with_verbose(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
   - name: emergency
     turns:
       - say: my toe is sore
       - say: yes
         expect: {triage: emergency, end: completed, events: [answer, result, end]}
-""")
+""",
+    )
     assert run("-v", str(path)) == (0, "ok   toe: emergency\n1 passed, 0 failed (1 file)\n")
 
 
 def test_problems_in_a_test_file_are_reported_at_their_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
   - name: typo
     turns:
       - say: my toe is sore
         expect: {intnt: toe_pain, triage: urgnt}
       - silence: false
-""")
+""",
+    )
     code, text = run(str(path))
     assert code == 1
     assert "toe.yaml:7:18: unknown key 'intnt' in expect; did you mean 'intent'?" in text
-    assert "toe.yaml:7:43: triage 'urgnt' is not one of emergency, urgent, soon, self_care; did you mean 'urgent'?" in text
+    assert (
+        "toe.yaml:7:43: triage 'urgnt' is not one of emergency, urgent, soon, self_care; "
+        "did you mean 'urgent'?" in text
+    )
     assert "toe.yaml:8:18: write 'silence: true'" in text
 
 
 def test_unknown_ids_are_reported_before_running(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
   - name: typo in a cause
     turns:
       - say: my toe is sore
         expect: {intent: toe_pian, causes: [gut]}
-""")
+""",
+    )
     code, text = run(str(path))
     assert code == 1
     assert "intent: 'toe_pian' is not known to the loaded intents; did you mean 'toe_pain'?" in text
@@ -89,13 +104,16 @@ def test_unknown_ids_are_reported_before_running(tmp_path: Path) -> None:
 
 
 def test_unquoted_yes_and_no_mean_the_words(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
   - name: words
     turns:
       - say: my toe is sore
       - say: no
         expect: {answer: no}
-""")
+""",
+    )
     cf = load_case_file(path)
     assert cf.problems == []
     assert cf.cases[0].turns[1].say == "no"

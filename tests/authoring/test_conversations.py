@@ -11,7 +11,9 @@ from assistant.authoring.conversation_tests import KnowledgeCache, reference_pro
 from assistant.knowledge import SHIPPED_INTENTS
 
 HERE = Path(__file__).parent
-CASE_FILES = sorted([*(SHIPPED_INTENTS / "tests").glob("*.yaml"), *(HERE / "data" / "conversations").glob("*.yaml")])
+CASE_FILES = sorted(
+    [*(SHIPPED_INTENTS / "tests").glob("*.yaml"), *(HERE / "data" / "conversations").glob("*.yaml")]
+)
 FILES = [load_case_file(p) for p in CASE_FILES]
 CASES = [(f, c) for f in FILES for c in f.cases]
 CACHE = KnowledgeCache()

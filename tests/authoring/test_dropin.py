@@ -84,8 +84,14 @@ def folder(tmp_path: Path) -> Path:
 def talk(*args: str, env: dict[str, str] | None = None, lines: str) -> list[dict[str, object]]:
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "--text", "--json", "--no-summary", *args],
-        input=lines, capture_output=True, text=True, timeout=60, cwd=ROOT, env=env, check=False,
-    )  # fmt: skip
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 
@@ -114,7 +120,9 @@ def test_a_yaml_only_intent_works_from_the_user_config_folder(tmp_path: Path, fo
     assert_hiccups_conversation(events)
 
 
-def test_check_and_test_pick_up_the_user_folder(tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_and_test_pick_up_the_user_folder(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "config"
     user = config / "assistant" / "intents"
     user.parent.mkdir(parents=True)
@@ -133,7 +141,9 @@ def test_check_and_test_pick_up_the_user_folder(tmp_path: Path, folder: Path, mo
 
 
 def test_the_voice_vocabulary_knows_a_dropped_in_intent(folder: Path) -> None:
-    vocabulary = pytest.importorskip("assistant.vocabulary", reason="the recognizer vocabulary is not there yet")
+    vocabulary = pytest.importorskip(
+        "assistant.vocabulary", reason="the recognizer vocabulary is not there yet"
+    )
     knowledge = load_knowledge([*default_intent_dirs(), folder])
     phrases = vocabulary.domain_phrases(knowledge)
     assert "i have hiccups" in phrases

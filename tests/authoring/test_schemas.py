@@ -22,7 +22,9 @@ INTENT_FILES = sorted(
     [p for p in SHIPPED_INTENTS.glob("*.yaml") if p.name != "system.yaml"]
     + [*(ROOT / "tests" / "data" / "intents").glob("*.yaml"), *(HERE / "data" / "flawed").glob("*.yaml")]
 )
-CASE_FILES = sorted([*(SHIPPED_INTENTS / "tests").glob("*.yaml"), *(HERE / "data" / "conversations").glob("*.yaml")])
+CASE_FILES = sorted(
+    [*(SHIPPED_INTENTS / "tests").glob("*.yaml"), *(HERE / "data" / "conversations").glob("*.yaml")]
+)
 
 
 def validator(name: str) -> Any:
@@ -90,7 +92,10 @@ def test_the_schemas_know_exactly_the_keys_the_loaders_know() -> None:
     case = tests["properties"]["tests"]["items"]
     assert set(case["properties"]) == casefile.CASE_KEYS
     assert set(case["properties"]["turns"]["items"]["properties"]) == casefile.TURN_KEYS
-    assert set(case["properties"]["turns"]["items"]["properties"]["expect"]["properties"]) == casefile.EXPECT_KEYS
+    assert (
+        set(case["properties"]["turns"]["items"]["properties"]["expect"]["properties"])
+        == casefile.EXPECT_KEYS
+    )
 
 
 def test_shipped_files_name_their_schema_for_editors() -> None:
