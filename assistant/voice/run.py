@@ -24,7 +24,7 @@ from assistant.voice.audio import AudioChunk, AudioError
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
 from assistant.voice.model_path import DOWNLOAD_COMMAND, ModelError, resolve_model_path
 from assistant.voice.recognizer import Recognizer, listen
-from assistant.voice.wavinput import iter_wav_chunks
+from assistant.voice.wavinput import iter_wav_chunks, read_wav_info
 
 log = logging.getLogger(__name__)
 
@@ -287,18 +287,26 @@ def run_voice(args: argparse.Namespace, session: Session, knowledge: Knowledge) 
         missing = [str(p) for p in args.wav if not p.is_file()]
         if missing:
             raise VoiceError(f"no such WAV file: {', '.join(missing)}")
-        run_turns(session, recognizer, wav_turns(args.wav), endpoint, heard)
+        try:
+            for path in args.wav:
+                read_wav_info(path)  # every header is checked before the conversation starts
+            run_turns(session, recognizer, wav_turns(args.wav), endpoint, heard)
+        except AudioError as exc:
+            raise VoiceError(str(exc)) from None
         return 0
     try:
         run_turns(session, recognizer, microphone_turns(args.input_device), endpoint, heard)
     except AudioError as exc:
-        return _offer_text_mode(session, exc)
+        return _offer_text_mode(session, exc, json_input=args.json)
     return 0
 
 
-def _offer_text_mode(session: Session, exc: AudioError) -> int:
-    """No microphone: say so clearly and continue by typing (after asking, on a terminal)."""
-    from assistant.textio import run_text  # noqa: PLC0415
+def _offer_text_mode(session: Session, exc: AudioError, *, json_input: bool) -> int:
+    """No microphone: say so clearly and continue by typing (after asking, on a terminal).
+
+    Typed lines are read as text mode reads them (``--json``: the JSON-lines input protocol).
+    """
+    from assistant.textio import MAX_LINE, decode_line, feed_json_line  # noqa: PLC0415
 
     sys.stderr.write(f"{exc}\n")
     if sys.stdin.isatty():
@@ -314,11 +322,18 @@ def _offer_text_mode(session: Session, exc: AudioError) -> int:
     if pending is not None:
         session.publish([pending])
     # The conversation goes on where it was; the session started already.
+    stdin = sys.stdin.buffer
     while not session.finished:
-        raw = sys.stdin.buffer.readline()
+        raw = stdin.readline(MAX_LINE)
         if not raw:
             session.end_of_input()
             break
-        session.said(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
-    del run_text
+        if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
+            while (rest := stdin.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass  # the rest of an overlong line is dropped, as in text mode
+        line = decode_line(raw)
+        if json_input:
+            feed_json_line(session, line)
+        else:
+            session.said(line)
     return 0

@@ -364,6 +364,27 @@ def test_missing_wav_file_is_a_clean_error(synth: Synth, tmp_path: Path) -> None
     assert "Traceback" not in done.stderr
 
 
+def test_unreadable_wav_file_is_a_clean_error(synth: Synth, tmp_path: Path) -> None:
+    broken = tmp_path / "turn2.wav"
+    broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    done = run_cli(
+        [
+            "--wav",
+            str(synth(*OPENING)),
+            str(broken),
+            "--json",
+            "--engine",
+            "pocketsphinx",
+            "--no-speech-output",
+        ],
+        tmp_path / "home",
+    )
+    assert done.returncode != 0
+    assert f"cannot read '{broken}' as audio" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # checked before the conversation starts
+
+
 def test_vosk_without_a_model_names_the_download_command(synth: Synth, tmp_path: Path) -> None:
     from assistant.voice.model_path import PROJECT_MODELS_DIR, find_model
 

@@ -1,0 +1,235 @@
+"""Whole spoken conversations through the real microphone code (``microphone_turns``, sounddevice).
+
+The microphone is a fake ALSA capture device (the ``file`` plugin, see test_voice_microphone.py),
+in a subprocess whose HOME holds the ``.asoundrc``. Two facts shape the harness:
+
+- The voice loop opens a new input stream for every turn, and the ``file`` plugin re-opens its
+  ``infile`` with every stream: a plain file would replay the first turn each time. So the
+  ``infile`` is a FIFO, fed by a thread of the subprocess that holds it open read-write (it never
+  sees a closed pipe, and what the last stream did not read stays for the next one).
+- The device does not pace in real time. After the recorded turns the thread feeds silence for
+  as long as the process lives, so every run ends by itself: the dialog finishes, or the
+  no-speech timeout (in audio time, not wall time) ends it.
+
+Each turn in the capture is speech followed by enough silence for the endpoint detector.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.voice.audio import mono_int16
+from assistant.voice.wavinput import read_wav
+
+pytestmark = pytest.mark.voice
+
+ROOT = Path(__file__).resolve().parents[2]
+Synth = Callable[..., Path]
+RATE = 16_000
+
+ASOUNDRC = """\
+pcm.!default {{
+  type asym
+  playback.pcm "null"
+  capture.pcm "filecap"
+}}
+pcm.filecap {{
+  type file
+  slave.pcm "null"
+  file "/dev/null"
+  infile "{infile}"
+  format "raw"
+}}
+"""
+
+#: argv: FIFO, capture file, then the assistant's arguments.
+FED_MICROPHONE = """
+import os, sys, threading
+
+def feed(fifo, capture):
+    fd = os.open(fifo, os.O_RDWR)  # read-write: the pipe stays usable between streams
+    with open(capture, "rb") as f:
+        os.write(fd, f.read())
+    silence = bytes(3200)
+    while True:
+        os.write(fd, silence)
+
+threading.Thread(target=feed, args=sys.argv[1:3], daemon=True).start()
+from assistant.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+@pytest.fixture(scope="module")
+def portaudio() -> None:
+    pytest.importorskip("sounddevice", reason="sounddevice (and libportaudio2) not installed")
+    pytest.importorskip("pocketsphinx", reason="pocketsphinx is not installed")
+
+
+def capture_of(turns: Sequence[Path], gap_s: float = 1.5) -> bytes:
+    """Each turn's speech, 16 kHz mono, between short silences: one continuous recording."""
+    pieces = [np.zeros(int(0.3 * RATE), np.int16)]
+    for wav in turns:
+        pieces += [mono_int16(read_wav(wav)), np.zeros(int(gap_s * RATE), np.int16)]
+    return np.concatenate(pieces).astype("<i2").tobytes()
+
+
+def fake_home(tmp_path: Path, infile: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text(ASOUNDRC.format(infile=infile))
+    return home
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VOSK_MODEL_PATH", "XDG_CONFIG_HOME")}
+    env.update(HOME=str(home), PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(home / "data"))
+    return env
+
+
+def talk_into_microphone(
+    tmp_path: Path, turns: Sequence[Path], *args: str
+) -> subprocess.CompletedProcess[str]:
+    fifo = tmp_path / "microphone.fifo"
+    os.mkfifo(fifo)
+    capture = tmp_path / "capture.raw"
+    capture.write_bytes(capture_of(turns))
+    home = fake_home(tmp_path, fifo)
+    return subprocess.run(
+        [sys.executable, "-c", FED_MICROPHONE, str(fifo), str(capture), *args],
+        cwd=ROOT,
+        env=clean_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def events_of(stdout: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+VOICE_ARGS = ["--json", "--engine", "pocketsphinx", "--no-speech-output"]
+
+
+@pytest.mark.usefixtures("portaudio")
+def test_spoken_conversation_through_the_microphone(synth: Synth, tmp_path: Path) -> None:
+    turns = [
+        synth("my calf feels hot", "en-us", 140),
+        synth("no", "en-us+m3", 150),
+        synth("yes", "en-us", 130),
+    ]
+    done = talk_into_microphone(tmp_path, turns, *VOICE_ARGS)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    events = events_of(done.stdout)
+    assert [(e["intent"], e["heard"]) for e in events if e["type"] == "intent"] == [
+        ("leg_warmth", "my calf feels hot")
+    ]
+    assert [(e["question"], e["value"]) for e in events if e["type"] == "answer"] == [
+        ("rf_lungs", "no"),
+        ("rf_limb", "yes"),
+    ]
+    assert [e["triage"] for e in events if e["type"] == "result"] == ["emergency"]
+    assert events[-1] == {"type": "end", "reason": "completed"}
+
+
+@pytest.mark.usefixtures("portaudio")
+def test_microphone_silence_ends_by_itself(synth: Synth, tmp_path: Path) -> None:
+    # After the opening, nothing more is said: a reprompt, then the polite end.
+    done = talk_into_microphone(
+        tmp_path, [synth("my leg feels warm", "en-us", 150)], *VOICE_ARGS, "--listen-timeout", "2"
+    )
+    assert done.returncode == 0, done.stderr
+    events = events_of(done.stdout)
+    assert [e["intent"] for e in events if e["type"] == "intent"] == ["leg_warmth"]
+    assert not [e for e in events if e["type"] == "answer"]
+    says = [(e["role"], e["text"]) for e in events if e["type"] == "say"]
+    assert ("reprompt", "I didn't hear anything.") in says
+    assert says[-1][1].startswith("I haven't heard anything, so I'll stop here.")
+    asks = [e["question"] for e in events if e["type"] == "ask"]
+    assert asks == ["complaint", "rf_lungs", "rf_lungs"]
+    assert events[-1] == {"type": "end", "reason": "no_response"}
+
+
+def run_without_microphone(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    # The capture file does not exist: ALSA cannot open the device and PortAudio lists none.
+    home = fake_home(tmp_path, tmp_path / "missing.raw")
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=ROOT,
+        env=clean_env(home),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def skip_if_real_devices(tmp_path: Path) -> None:
+    (tmp_path / "probe").mkdir()
+    home = fake_home(tmp_path / "probe", tmp_path / "missing.raw")
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from assistant.voice.microphone import list_input_devices as l; print(len(l()))",
+        ],
+        cwd=ROOT,
+        env=clean_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if probe.returncode == 0 and probe.stdout.strip() != "0":
+        pytest.skip("this machine has real microphones")
+
+
+@pytest.mark.usefixtures("portaudio")
+def test_no_microphone_continues_in_text_mode(tmp_path: Path) -> None:
+    skip_if_real_devices(tmp_path)
+    done = run_without_microphone(tmp_path, "my calf feels hot\nno\nyes\n", *VOICE_ARGS)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "no microphone found; run with --text to continue in text mode" in done.stderr
+    assert "Continuing in text mode." in done.stderr
+    events = events_of(done.stdout)
+    # The greeting and the first question, then the question again once typing takes over.
+    assert [e["question"] for e in events if e["type"] == "ask"][:2] == ["complaint", "complaint"]
+    assert [(e["question"], e["value"]) for e in events if e["type"] == "answer"] == [
+        ("rf_lungs", "no"),
+        ("rf_limb", "yes"),
+    ]
+    assert [e["triage"] for e in events if e["type"] == "result"] == ["emergency"]
+    assert events[-1] == {"type": "end", "reason": "completed"}
+
+
+@pytest.mark.usefixtures("portaudio")
+def test_no_microphone_text_fallback_speaks_the_json_protocol(tmp_path: Path) -> None:
+    # With --json, typed input follows the JSON-lines protocol of text mode: {"text": ...} is an
+    # utterance and {"silence": true} a listening timeout, exactly as in `assistant --text --json`.
+    skip_if_real_devices(tmp_path)
+    lines = ['{"text": "my calf feels hot"}', '{"silence": true}', '{"text": "no"}', ""]
+    done = run_without_microphone(tmp_path, "\n".join(lines), *VOICE_ARGS)
+    assert done.returncode == 0, done.stderr
+    events = events_of(done.stdout)
+    assert [(e["intent"], e["heard"]) for e in events if e["type"] == "intent"] == [
+        ("leg_warmth", "my calf feels hot")
+    ]
+    assert ("reprompt", "I didn't hear anything.") in [
+        (e["role"], e["text"]) for e in events if e["type"] == "say"
+    ]
+    assert [(e["question"], e["value"]) for e in events if e["type"] == "answer"] == [("rf_lungs", "no")]
+    assert events[-1] == {"type": "end", "reason": "end_of_input"}
