@@ -1,5 +1,28 @@
-"""``python -m assistant``: the same as the ``assistant`` command."""
+"""``python -m assistant`` and the ``assistant`` command.
 
-from assistant.cli import main
+The stop signals are turned into a clean stop before anything heavy is imported, so Ctrl-C or
+SIGTERM during start-up says "Stopped." instead of printing a traceback or dying silently.
+"""
 
-raise SystemExit(main())
+from __future__ import annotations
+
+import sys
+
+from assistant.interrupts import Interrupted, install, restore
+
+
+def run() -> int:
+    previous = install()
+    try:
+        from assistant.cli import main  # noqa: PLC0415 - imported after the handlers are in place
+
+        return main()
+    except Interrupted as exc:
+        sys.stderr.write("Stopped.\n")
+        return exc.exit_code
+    finally:
+        restore(previous)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

@@ -9,11 +9,11 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 
 from assistant import __version__
 from assistant.dialog import Dialog
 from assistant.errors import AssistantError
+from assistant.interrupts import Interrupted, install, raise_interrupted, restore
 from assistant.knowledge import PROJECT_DIR, Knowledge, default_intent_dirs, load_knowledge, user_intents_dir
 from assistant.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
 from assistant.session import Session
@@ -28,25 +28,8 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM arrived; the conversation ends cleanly.
-
-    A BaseException (like KeyboardInterrupt), so that code guarding an edge with
-    ``except Exception`` (a failing speaker, say) can never swallow the request to stop.
-    """
-
-    def __init__(self, signum: int) -> None:
-        self.signum = signum
-        super().__init__(signal.Signals(signum).name)
-
-    @property
-    def exit_code(self) -> int:
-        return 128 + self.signum
-
-
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    del frame
-    raise Interrupted(signum)
+# Kept importable from here: tests and integrations use assistant.cli.Interrupted.
+_raise_interrupted = raise_interrupted
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,7 +181,7 @@ def _silence_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    previous = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = install()
     try:
         if argv and argv[0] in SUBCOMMANDS:
             configure_logging(debug="--debug" in argv, quiet=False)
@@ -222,5 +205,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        restore(previous)

@@ -128,12 +128,6 @@ def test_while_loading_the_intents(
 
 
 @SIGNALS
-@pytest.mark.xfail(
-    strict=True,
-    reason="assistant/__main__.py imports the whole package before main() installs the signal handlers: "
-    "Ctrl-C during start-up prints a KeyboardInterrupt traceback and SIGTERM kills it silently "
-    "(install the handlers in __main__.py before importing assistant.cli)",
-)
 def test_during_start_up_imports(cli: Any, sig: signal.Signals) -> None:
     proc = cli.start(
         ["--text", "--intents", str(TOY_INTENTS)],
