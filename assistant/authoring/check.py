@@ -23,7 +23,7 @@ from assistant.authoring.conversation_tests import find_case_files, reference_pr
 from assistant.authoring.lint import lint_intent
 from assistant.authoring.words import WordChecker, lint_system
 from assistant.authoring.workspace import SHIPPED_SYSTEM, Workspace, load_workspace
-from assistant.knowledge import default_intent_dirs
+from assistant.knowledge import Knowledge, default_intent_dirs
 from assistant.problems import Location, Problem, display_path
 
 log = logging.getLogger(__name__)
@@ -86,12 +86,14 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
             problems += words.lint(item)
         if ambiguity:
             problems += phrase_collisions(knowledge, ws.intents)
-    problems += _check_conversation_tests(ws, read)
+    problems += _check_conversation_tests(ws, read, knowledge)
     unique = sorted(set(problems), key=lambda p: (p.location, p.severity, p.message))
     return CheckReport(unique, len(ws.files), len(ws.intents))
 
 
-def _check_conversation_tests(ws: Workspace, paths: Sequence[Path]) -> list[Problem]:
+def _check_conversation_tests(
+    ws: Workspace, paths: Sequence[Path], knowledge: Knowledge | None
+) -> list[Problem]:
     files = {p.resolve(): p for p in ws.test_files}
     for folder in paths:
         if folder.is_dir():
@@ -100,7 +102,6 @@ def _check_conversation_tests(ws: Workspace, paths: Sequence[Path]) -> list[Prob
             )
     problems: list[Problem] = []
     covered: set[str] = set()
-    knowledge = ws.knowledge()
     for path in files.values():
         cf = load_case_file(path)
         problems += cf.problems
