@@ -49,10 +49,23 @@ def feed_json_line(session: Session, line: str) -> None:
 
 
 def run_text(
-    session: Session, stdin: BinaryIO, stdout: TextIO, *, prompt: bool, json_input: bool = False
+    session: Session,
+    stdin: BinaryIO,
+    stdout: TextIO,
+    *,
+    prompt: bool,
+    json_input: bool = False,
+    resume: bool = False,
 ) -> int:
-    """Run one conversation over text lines; return the exit status (0 at end of input)."""
-    session.start()
+    """Run one conversation over text lines; return the exit status (0 at end of input).
+
+    ``resume`` carries on a conversation that has started already (voice mode that lost its
+    microphone): the pending question is asked again instead of greeting anew.
+    """
+    if not resume:
+        session.start()
+    elif session.dialog.pending is not None:
+        session.publish([session.dialog.pending])
     while not session.finished:
         if prompt:
             stdout.write("> ")

@@ -306,7 +306,7 @@ def _offer_text_mode(session: Session, exc: AudioError, *, json_input: bool) -> 
 
     Typed lines are read as text mode reads them (``--json``: the JSON-lines input protocol).
     """
-    from assistant.textio import MAX_LINE, decode_line, feed_json_line  # noqa: PLC0415
+    from assistant.textio import run_text  # noqa: PLC0415
 
     sys.stderr.write(f"{exc}\n")
     if sys.stdin.isatty():
@@ -318,22 +318,7 @@ def _offer_text_mode(session: Session, exc: AudioError, *, json_input: bool) -> 
         sys.stderr.write("Continuing in text mode.\n")
     if session.finished:
         return 0
-    pending = session.dialog.pending
-    if pending is not None:
-        session.publish([pending])
-    # The conversation goes on where it was; the session started already.
-    stdin = sys.stdin.buffer
-    while not session.finished:
-        raw = stdin.readline(MAX_LINE)
-        if not raw:
-            session.end_of_input()
-            break
-        if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
-            while (rest := stdin.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                pass  # the rest of an overlong line is dropped, as in text mode
-        line = decode_line(raw)
-        if json_input:
-            feed_json_line(session, line)
-        else:
-            session.said(line)
-    return 0
+    # The conversation goes on where it was, read exactly as text mode reads it.
+    return run_text(
+        session, sys.stdin.buffer, sys.stdout, prompt=sys.stdin.isatty(), json_input=json_input, resume=True
+    )
