@@ -31,11 +31,12 @@ class YesNoParser:
         self.base = self._compile(system.answers)
 
     def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:
+        # Insertion order kept (dict, not set) and a stable sort: the same words always win.
         phrases = {
-            _Phrase(tuple(self.normalizer.tokens(p)), value)
+            _Phrase(tuple(words), value): None
             for value, texts in table.items()
             for p in texts
-            if self.normalizer.tokens(p)
+            if (words := self.normalizer.tokens(p))
         }
         return sorted(phrases, key=lambda p: -len(p.words))
 
