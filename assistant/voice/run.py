@@ -169,7 +169,13 @@ def run_turns(
             return
         allowed = expected_phrases(session.dialog)
         recognizer.set_phrases(allowed)
-        result = listen(chunks, recognizer, detector, on_partial=heard.partial)
+        try:
+            result = listen(chunks, recognizer, detector, on_partial=heard.partial)
+        finally:
+            # End of the turn: release the microphone (or file) now, not after the reply.
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
         if result.state is TurnState.NO_SPEECH:
             heard.final("")
             session.silence()
@@ -197,9 +203,15 @@ def microphone_turns(device: str | None) -> Iterator[Iterable[AudioChunk]]:
 
     spec = device_spec(device)
     find_input_device(spec)  # no microphone: fail now, before the greeting is spoken
-    while True:
+
+    def one_turn() -> Iterator[AudioChunk]:
+        # Open while this turn is listened to, closed by run_turns as soon as it ends: never
+        # while the reply is spoken, and never while the stop listener needs the device.
         with Microphone(spec) as mic:
-            yield mic.chunks()
+            yield from mic.chunks()
+
+    while True:
+        yield one_turn()
 
 
 class StopListener:

@@ -51,21 +51,53 @@ pcm.filecap {{
 }}
 """
 
-#: argv: FIFO, capture file, then the assistant's arguments.
+#: argv: FIFO, capture file, report file, then the assistant's arguments. The report lists, for
+#: every event the session emitted, how many microphone streams were open at that moment.
 FED_MICROPHONE = """
-import os, sys, threading
+import json, os, sys, threading
 
 def feed(fifo, capture):
     fd = os.open(fifo, os.O_RDWR)  # read-write: the pipe stays usable between streams
     with open(capture, "rb") as f:
-        os.write(fd, f.read())
+        data = memoryview(f.read())
+    while data:
+        data = data[os.write(fd, data) :]  # a write to a pipe may be partial
     silence = bytes(3200)
     while True:
         os.write(fd, silence)
 
 threading.Thread(target=feed, args=sys.argv[1:3], daemon=True).start()
+
+from assistant.session import Session
+from assistant.voice.microphone import Microphone
+
+streams = {"open": 0, "opened": 0}
+report = []
+mic_open, mic_close, emit = Microphone.open, Microphone.close, Session._emit
+
+def counted_open(self):
+    was = self._stream
+    mic_open(self)
+    if was is None and self._stream is not None:
+        streams["open"] += 1
+        streams["opened"] += 1
+
+def counted_close(self):
+    was = self._stream
+    mic_close(self)
+    if was is not None:
+        streams["open"] -= 1
+
+def recorded_emit(self, event):
+    report.append([event.type, streams["open"]])
+    emit(self, event)
+
+Microphone.open, Microphone.close, Session._emit = counted_open, counted_close, recorded_emit
 from assistant.cli import main
-sys.exit(main(sys.argv[3:]))
+status = main(sys.argv[4:])
+with open(sys.argv[3], "w") as out:
+    json.dump({"events": report, "streams_opened": streams["opened"]}, out)
+sys.exit(status)
 """
 
 
@@ -104,8 +136,9 @@ def talk_into_microphone(
     capture = tmp_path / "capture.raw"
     capture.write_bytes(capture_of(turns))
     home = fake_home(tmp_path, fifo)
+    report = tmp_path / "streams.json"  # see FED_MICROPHONE
     return subprocess.run(
-        [sys.executable, "-c", FED_MICROPHONE, str(fifo), str(capture), *args],
+        [sys.executable, "-c", FED_MICROPHONE, str(fifo), str(capture), str(report), *args],
         cwd=ROOT,
         env=clean_env(home),
         capture_output=True,
@@ -142,6 +175,11 @@ def test_spoken_conversation_through_the_microphone(synth: Synth, tmp_path: Path
     ]
     assert [e["triage"] for e in events if e["type"] == "result"] == ["emergency"]
     assert events[-1] == {"type": "end", "reason": "completed"}
+
+    # Half-duplex: one stream per turn, and none open while a reply is being said.
+    report = json.loads((tmp_path / "streams.json").read_text())
+    assert report["streams_opened"] == 3
+    assert [event for event, open_streams in report["events"] if open_streams] == []
 
 
 @pytest.mark.usefixtures("portaudio")
