@@ -10,16 +10,22 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.errors import IntentError
-from assistant.intent_loader import load_intent
+from assistant.filereader import PROJECT_DIR, SHIPPED_INTENTS, intent_files, read_intent_files
 from assistant.model import Intent, SystemPack
-from assistant.problems import Location, Problem, display_path
-from assistant.system_loader import load_system
-from assistant.yamlsource import load_yaml
+from assistant.problems import Problem
+
+__all__ = [
+    "PROJECT_DIR",
+    "SHIPPED_INTENTS",
+    "Knowledge",
+    "check_files",
+    "default_intent_dirs",
+    "intent_files",
+    "load_knowledge",
+    "user_intents_dir",
+]
 
 log = logging.getLogger(__name__)
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-SHIPPED_INTENTS = PROJECT_DIR / "intents"
 
 
 def user_intents_dir() -> Path:
@@ -35,17 +41,6 @@ def default_intent_dirs(extra: Sequence[Path] = ()) -> list[Path]:
         dirs.append(user)
     dirs.extend(extra)
     return dirs
-
-
-def intent_files(paths: Iterable[Path]) -> list[Path]:
-    """The YAML files to load: each path is a file, or a folder whose *.yaml files are read."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            files.append(path)
-    return files
 
 
 @dataclass
@@ -77,57 +72,10 @@ class Knowledge:
 
 def check_files(paths: Iterable[Path]) -> tuple[Knowledge | None, list[Problem]]:
     """Load and check every file; return the knowledge (None on any error) and all problems."""
-    problems: list[Problem] = []
-    system: SystemPack | None = None
-    intents: list[Intent] = []
-    seen: dict[str, Path] = {}
-    files = intent_files(paths)
-    for path in files:
-        if not path.exists():
-            problems.append(Problem(Location(display_path(path)), "no such file or folder"))
-            continue
-        loaded = load_yaml(path)
-        problems.extend(loaded.problems)
-        if loaded.problems or loaded.data is None:
-            continue
-        data = loaded.data
-        if isinstance(data, dict) and "system" in data:
-            pack, found = load_system(loaded)
-            problems.extend(found)
-            if pack is not None:
-                if system is not None:
-                    log.info("system file %s replaces %s", path, system.path)
-                system = pack
-            continue
-        if isinstance(data, dict) and "intent" not in data and "tests" in data:
-            continue  # a conversation test file kept beside the intents
-        intent, found = load_intent(loaded)
-        problems.extend(found)
-        if intent is None:
-            continue
-        if intent.id in seen:
-            problems.append(
-                Problem(
-                    loaded.at(("intent",)),
-                    f"the intent id {intent.id!r} is already used by {display_path(seen[intent.id])}; "
-                    "give this intent another id",
-                )
-            )
-            continue
-        seen[intent.id] = path
-        intents.append(intent)
-    if system is None and not any(p.severity == "error" for p in problems):
-        where = ", ".join(display_path(p) for p in paths) or "(no paths)"
-        problems.append(
-            Problem(
-                Location(where),
-                "no system file found (a YAML file starting with 'system: en'); the shipped one is "
-                f"{display_path(SHIPPED_INTENTS / 'system.yaml')}",
-            )
-        )
-    if any(p.severity == "error" for p in problems) or system is None:
-        return None, problems
-    return Knowledge(system, tuple(intents)), problems
+    fs = read_intent_files(list(paths))
+    if fs.has_errors or fs.system is None:
+        return None, fs.problems
+    return Knowledge(fs.system, tuple(li.intent for li in fs.intents)), fs.problems
 
 
 def load_knowledge(paths: Sequence[Path] | None = None) -> Knowledge:

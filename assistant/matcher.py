@@ -209,6 +209,7 @@ class CommandMatcher:
             while len(words) > 1 and words[0] in _AUXILIARY:
                 words = words[1:]
             self.emergency_cores.append((phrase, " ".join(words)))
+        self._cores = [core for _, core in self.emergency_cores]
 
     def emergency(self, utterance: str) -> str | None:
         """The emergency phrase said (not negated), if any."""
@@ -216,7 +217,16 @@ class CommandMatcher:
         if not text:
             return None
         words = text.split()
+        # One pass in C over all the phrases finds the few worth a closer look.
+        near = {
+            core
+            for core, _, _ in process.extract(
+                text, self._cores, scorer=fuzz.partial_ratio, score_cutoff=90, limit=None
+            )
+        }
         for phrase, core in self.emergency_cores:
+            if core not in near:
+                continue
             if " " not in core:
                 if core not in words:
                     continue  # a single word must be said as a word, not inside another

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -38,7 +40,12 @@ class Problem:
 
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when possible."""
+    return _display(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: str, cwd: str) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
+    except (ValueError, OSError):
+        return path

@@ -7,6 +7,7 @@ keeps its line and column, so problems can be reported as ``path:line:column``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,15 +34,16 @@ class LoadedYaml:
 
     path: Path
     data: Any
-    values: dict[YamlPath, Location] = field(default_factory=dict)
-    keys: dict[YamlPath, Location] = field(default_factory=dict)
+    #: Where each value and key starts (PyYAML marks; turned into a Location only when reported).
+    values: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
+    keys: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
     #: Paths whose value was an unquoted word like ``yes`` that YAML read as a boolean.
     boolean_words: dict[YamlPath, str] = field(default_factory=dict)
     #: Paths of scalars written in quotes (condition columns shift by one).
     quoted: set[YamlPath] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def shown_path(self) -> str:
         return display_path(self.path)
 
@@ -51,11 +53,13 @@ class LoadedYaml:
         probe = path
         while probe:
             if probe in table:
-                return table[probe]
+                return _location(self.shown_path, table[probe])
             if probe in self.values:
-                return self.values[probe]
+                return _location(self.shown_path, self.values[probe])
             probe = probe[:-1]
-        return self.values.get((), Location(self.shown_path, 1, 1))
+        if () in self.values:
+            return _location(self.shown_path, self.values[()])
+        return Location(self.shown_path, 1, 1)
 
 
 def _location(shown: str, mark: yaml.Mark | None) -> Location:
@@ -75,7 +79,7 @@ class _Builder:
         self.building: set[int] = set()
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
-        self.loaded.values[path] = _location(self.shown, node.start_mark)
+        self.loaded.values[path] = node.start_mark
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             self._refuse_tag(node)
             return None
@@ -162,7 +166,7 @@ class _Builder:
                     )
                 )
             sub = (*path, key)
-            self.loaded.keys[sub] = _location(self.shown, key_node.start_mark)
+            self.loaded.keys[sub] = key_node.start_mark
             result[key] = self.build(value_node, sub)
         return result
 

@@ -22,8 +22,9 @@ from assistant.authoring.cli_args import UsageError, parser
 from assistant.authoring.conversation_tests import find_case_files, reference_problems
 from assistant.authoring.lint import lint_intent
 from assistant.authoring.words import WordChecker, lint_system
-from assistant.authoring.workspace import SHIPPED_SYSTEM, Workspace, load_workspace
+from assistant.authoring.workspace import SHIPPED_SYSTEM, LoadedIntent, Workspace, load_workspace
 from assistant.knowledge import Knowledge, default_intent_dirs
+from assistant.parallel import parallel_map
 from assistant.problems import Location, Problem, display_path
 
 log = logging.getLogger(__name__)
@@ -81,14 +82,19 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
     if knowledge is not None:
         words = WordChecker(knowledge)
         problems += lint_system(knowledge, words)
-        for item in ws.intents:
-            problems += lint_intent(item)
-            problems += words.lint(item)
+        # Workers get an index, not the intent: they share the loaded files with this process.
+        for found in parallel_map(_lint_one, range(len(ws.intents)), (words, ws.intents)):
+            problems += found
         if ambiguity:
             problems += phrase_collisions(knowledge, ws.intents)
     problems += _check_conversation_tests(ws, read, knowledge)
     unique = sorted(set(problems), key=lambda p: (p.location, p.severity, p.message))
     return CheckReport(unique, len(ws.files), len(ws.intents))
+
+
+def _lint_one(context: tuple[WordChecker, list[LoadedIntent]], index: int) -> list[Problem]:
+    words, intents = context
+    return [*lint_intent(intents[index]), *words.lint(intents[index])]
 
 
 def _check_conversation_tests(
