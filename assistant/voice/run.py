@@ -24,6 +24,7 @@ from assistant.voice.audio import AudioChunk, AudioError
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
 from assistant.voice.model_path import DOWNLOAD_COMMAND, ModelError, resolve_model_path
 from assistant.voice.recognizer import Recognizer, listen
+from assistant.voice.verify import VerifiedRecognizer
 from assistant.voice.wavinput import iter_wav_chunks, read_wav_info
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,18 @@ def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: Text
             except (ImportError, OSError) as exc:
                 raise _missing_package("vosk", exc) from None
             try:
-                return VoskRecognizer(VoskModel(folder))
+                model = VoskModel(folder)
             except ModelError as exc:
                 raise VoiceError(str(exc)) from None
+            if not model.has_unk:
+                # Checking answers against free-form recognition needs a free-form model good
+                # enough to agree with it; small models without [unk] were measured not to be.
+                log.warning(
+                    "the speech model in %s has no [unk] word, so speech that is not an answer may "
+                    "be heard as one; the official small English model has it",
+                    folder,
+                )
+            return VoskRecognizer(model)
         if args.engine == "vosk":
             raise VoiceError(
                 f"no Vosk speech model found in models/: run `{DOWNLOAD_COMMAND}` to fetch one, "
@@ -83,11 +93,19 @@ def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: Text
             f"For better recognition, run: {DOWNLOAD_COMMAND}\n"
         )
         notice.flush()
+    return embedded_recognizer(knowledge)
+
+
+def embedded_recognizer(knowledge: Knowledge) -> Recognizer:
+    """The built-in English recognizer (PocketSphinx), with out-of-grammar rejection."""
     try:
         from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
     except (ImportError, OSError) as exc:
         raise _missing_package("pocketsphinx", exc) from None
-    return SphinxRecognizer(domain_phrases(knowledge))
+    emergency = [speakable(p) for p in knowledge.system.commands["emergency"]]
+    return VerifiedRecognizer(
+        SphinxRecognizer(domain_phrases(knowledge)), knowledge.yes_no_parser.parse, trusted=emergency
+    )
 
 
 def _missing_package(package: str, exc: BaseException) -> VoiceError:

@@ -32,10 +32,9 @@ from assistant.settings import Settings
 
 pytest.importorskip("pocketsphinx", reason="pocketsphinx is not installed (pip install pocketsphinx)")
 
-from assistant.vocabulary import domain_phrases
 from assistant.voice.endpoint import EndpointConfig
 from assistant.voice.recognizer import listen
-from assistant.voice.run import Heard, run_turns, wav_turns
+from assistant.voice.run import Heard, embedded_recognizer, run_turns, wav_turns
 from assistant.voice.sphinx_engine import SphinxRecognizer
 from assistant.voice.wavinput import iter_wav_chunks
 
@@ -84,7 +83,7 @@ def answers_of(events: Sequence[dict[str, Any]]) -> list[tuple[str, Any]]:
 def converse(knowledge: Knowledge, wavs: Sequence[Path], **settings: Any) -> tuple[list[Event], str]:
     """One conversation in-process through ``run_turns``; returns the events and the printed heard lines."""
     session = Session(Dialog(knowledge, Settings(**settings)), [])
-    recognizer = SphinxRecognizer(domain_phrases(knowledge))  # fresh: no noise-level history
+    recognizer = embedded_recognizer(knowledge)  # fresh: no noise-level history
     shown = io.StringIO()
     run_turns(
         session, recognizer, wav_turns(list(wavs)), EndpointConfig(), Heard(shown, show=True, partials=False)
@@ -316,18 +315,6 @@ def test_speech_without_a_grammar_match_is_not_understood(shipped_knowledge: Kno
     assert events[-1] == End("end_of_input")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (assistant/voice/sphinx_engine.py, design): a JSGF grammar has no garbage model, so "
-        "PocketSphinx forces out-of-grammar speech onto a grammar phrase, and snap() cannot reject "
-        "a phrase that is in the list: 'purple elephant banana' -> 'none' (a NO to a red flag), "
-        "'the weather is nice today' -> 'there is' (yes). Measured over 5 nonsense lines x 5 voices: "
-        "13/25 became a yes, no or unsure answer to rf_lungs. Needs a rejection step, e.g. compare "
-        "the grammar path's acoustic score with a phone loop (allphone search), or re-decode the "
-        "turn with the domain LM and accept only when both agree."
-    ),
-)
 @pytest.mark.parametrize(
     "line", [("purple elephant banana", "en-us", 140), ("the weather is nice today", "en-us", 160)]
 )

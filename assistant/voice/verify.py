@@ -1,0 +1,92 @@
+"""Out-of-grammar rejection for recognizers that have none.
+
+A grammar makes a recognizer pick the closest allowed phrase for *any* sound: PocketSphinx, and
+Vosk models without an ``[unk]`` word, turn "purple elephant banana" into "no" or "none". For a
+health assistant that is a silent wrong answer, possibly to a red-flag question. So the same audio
+is decoded a second time, free-form against the domain language model, and the constrained answer
+stands only when the two agree. When they do not, the turn counts as not understood and the
+question is asked again: never a guessed yes or no.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from assistant.voice.audio import AudioChunk
+from assistant.voice.recognizer import Recognizer, Transcript
+
+log = logging.getLogger(__name__)
+
+#: What an utterance means as an answer ("yes", "no", "unsure"), or None.
+Meaning = Callable[[str], str | None]
+
+#: How similar (0-100) the free-form hearing must be to the constrained answer to confirm it.
+AGREEMENT = 75
+
+
+def agrees(constrained: str, free: str, meaning: Meaning | None = None) -> bool:
+    """Whether free-form recognition of the same audio backs up the constrained answer.
+
+    Free-form hearing of a real answer is the answer or a near variant ("nope" for "no", "sure"
+    for "not sure"); of anything else, a longer, different sentence ("there is my leg" where the
+    grammar forced "there is"). ``meaning`` (the yes/no parser) lets "nah" confirm "no".
+    """
+    if not free:
+        return False
+    if free == constrained:
+        return True
+    if len(free.split()) > len(constrained.split()) + 1:
+        return False
+    if meaning is not None:
+        understood = meaning(constrained)
+        if understood is not None and understood == meaning(free):
+            return True
+    return fuzz.partial_ratio(constrained, free) >= AGREEMENT
+
+
+class VerifiedRecognizer:
+    """A :class:`Recognizer` whose constrained answers are confirmed by a free-form second pass."""
+
+    def __init__(
+        self, inner: Recognizer, meaning: Meaning | None = None, trusted: Iterable[str] = ()
+    ) -> None:
+        self.inner = inner
+        self.meaning = meaning
+        #: Phrases accepted without a second opinion: the emergency phrases. Wrongly hearing an
+        #: emergency costs a call for help; wrongly dropping one could cost a life.
+        self.trusted = frozenset(trusted)
+        self.name = inner.name
+        self._phrases: tuple[str, ...] | None = None
+        self._audio: list[AudioChunk] = []
+
+    @property
+    def phrases(self) -> tuple[str, ...] | None:
+        return self._phrases
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        self.inner.set_phrases(phrases)
+        self._phrases = tuple(phrases) if phrases is not None else None
+        self._audio = []
+
+    def accept(self, chunk: AudioChunk) -> str | None:
+        if self._phrases is not None:
+            self._audio.append(chunk)
+        return self.inner.accept(chunk)
+
+    def finish(self) -> Transcript:
+        heard = self.inner.finish()
+        audio, self._audio = self._audio, []
+        if self._phrases is None or not heard.text or not audio or heard.text in self.trusted:
+            return heard
+        self.inner.set_phrases(None)
+        for chunk in audio:
+            self.inner.accept(chunk)
+        free = self.inner.finish().text
+        self.inner.set_phrases(self._phrases)
+        if agrees(heard.text, free, self.meaning):
+            return heard
+        log.debug("constrained %r not confirmed by free-form %r: not understood", heard.text, free)
+        return Transcript("", heard.engine, alternatives=(heard.text, free))
