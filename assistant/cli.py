@@ -13,7 +13,7 @@ from pathlib import Path
 from assistant import __version__
 from assistant.dialog import Dialog
 from assistant.errors import AssistantError
-from assistant.interrupts import Interrupted, install, raise_interrupted, restore
+from assistant.interrupts import Interrupted, install, restore
 from assistant.knowledge import PROJECT_DIR, Knowledge, default_intent_dirs, load_knowledge, user_intents_dir
 from assistant.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
 from assistant.session import Session
@@ -26,10 +26,6 @@ MODELS_DIR = PROJECT_DIR / "models"
 #: Exit status after Ctrl-C (SIGINT); SIGTERM gives 143. Both follow the shell's 128 + signal number.
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
-
-
-# Kept importable from here: tests and integrations use assistant.cli.Interrupted.
-_raise_interrupted = raise_interrupted
 
 
 def build_parser() -> argparse.ArgumentParser:

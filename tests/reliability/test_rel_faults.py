@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from assistant.cli import Interrupted, _raise_interrupted
 from assistant.dialog import Dialog
 from assistant.events import End, Event, Result, Say
+from assistant.interrupts import Interrupted, raise_interrupted
 from assistant.knowledge import Knowledge
 from assistant.output import OutputTimeoutError, SafeOutput, TextOutput, TimeoutOutput
 from assistant.session import Session
@@ -155,7 +155,7 @@ def test_after_a_timeout_later_events_are_refused_at_once() -> None:
 @pytest.fixture
 def interrupt_handler() -> Iterator[None]:
     """The CLI's SIGINT handler, as during a real conversation."""
-    previous = signal.signal(signal.SIGINT, _raise_interrupted)
+    previous = signal.signal(signal.SIGINT, raise_interrupted)
     try:
         yield
     finally:
