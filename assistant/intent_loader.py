@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.conditions import Compare, Condition, Facts, In, Is, evaluate, walk
-from assistant.events import TRIAGE_LEVELS, QuestionKind, TriageLevel
+from assistant.events import TRIAGE_LEVELS, QuestionKind
 from assistant.model import Cause, Choice, Intent, Question, Score, Source, TriageRule, Weighted
 from assistant.reader import Reader, did_you_mean
 from assistant.yamlsource import LoadedYaml, YamlPath
@@ -156,17 +156,7 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
         if m is None:
             continue
         qid = r.ident((*path, "id"), m.get("id"), what="the question id")
-        kind_text = r.text((*path, "kind"), m.get("kind"), what="kind")
-        kind: QuestionKind | None = None
-        if kind_text is not None:
-            if kind_text in KINDS:
-                kind = kind_text
-            else:
-                r.report(
-                    (*path, "kind"),
-                    f"kind {kind_text!r} is not one of yes_no, choice, number"
-                    + did_you_mean(kind_text, KINDS),
-                )
+        kind = r.one_of((*path, "kind"), m.get("kind"), KINDS, what="kind")
         ask = r.text((*path, "ask"), m.get("ask"), what="ask")
         reprompt = r.text((*path, "reprompt"), m.get("reprompt"), what="reprompt", required=False)
         explain = r.text((*path, "explain"), m.get("explain"), what="explain", required=False)
@@ -298,18 +288,7 @@ def _triage(r: Reader, value: Any) -> list[tuple[TriageRule, YamlPath]]:
         m = r.mapping(path, item, what="a triage rule", allowed=RULE_KEYS, required=("level", "when", "say"))
         if m is None:
             continue
-        level_text = r.text((*path, "level"), m.get("level"), what="level")
-        level: TriageLevel | None = None
-        if level_text is not None:
-            if level_text in TRIAGE_LEVELS:
-                level = level_text
-            else:
-                r.report(
-                    (*path, "level"),
-                    f"level {level_text!r} is not one of "
-                    + ", ".join(TRIAGE_LEVELS)
-                    + did_you_mean(level_text, TRIAGE_LEVELS),
-                )
+        level = r.one_of((*path, "level"), m.get("level"), TRIAGE_LEVELS, what="level")
         when = r.condition((*path, "when"), m.get("when"), what="when")
         say = r.text((*path, "say"), m.get("say"), what="say")
         net = r.text((*path, "safety_net"), m.get("safety_net"), what="safety_net", required=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.conditions import Condition, parse_condition
 from assistant.errors import ConditionError
@@ -17,6 +17,8 @@ from assistant.problems import Location, Problem, Severity
 from assistant.yamlsource import LoadedYaml, YamlPath
 
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+
+W = TypeVar("W", bound=str)
 
 
 def did_you_mean(word: str, options: Collection[str]) -> str:
@@ -122,6 +124,18 @@ class Reader:
             if text is not None:
                 out.append(text)
         return tuple(out)
+
+    def one_of(self, path: YamlPath, value: Any, options: tuple[W, ...], *, what: str) -> W | None:
+        """A word from a closed set (a question kind, a triage level)."""
+        text = self.text(path, value, what=what)
+        for option in options:
+            if text == option:
+                return option
+        if text is not None:
+            self.report(
+                path, f"{what} {text!r} is not one of {', '.join(options)}{did_you_mean(text, options)}"
+            )
+        return None
 
     def ident(self, path: YamlPath, value: Any, *, what: str) -> str | None:
         text = self.text(path, value, what=what)
