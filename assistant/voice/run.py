@@ -216,11 +216,19 @@ def device_spec(device: str | None) -> int | str | None:
 
 
 def microphone_turns(device: str | None) -> Iterator[Iterable[AudioChunk]]:
-    """One microphone stream per turn, opened after the reply was spoken (half-duplex)."""
-    from assistant.voice.microphone import Microphone, find_input_device  # noqa: PLC0415
+    """One microphone stream per turn, opened after the reply was spoken (half-duplex).
+
+    With no microphone, this raises at once, before the greeting is spoken.
+    """
+    from assistant.voice.microphone import find_input_device  # noqa: PLC0415
 
     spec = device_spec(device)
-    find_input_device(spec)  # no microphone: fail now, before the greeting is spoken
+    find_input_device(spec)
+    return _microphone_turns(spec)
+
+
+def _microphone_turns(spec: int | str | None) -> Iterator[Iterable[AudioChunk]]:
+    from assistant.voice.microphone import Microphone  # noqa: PLC0415
 
     def one_turn() -> Iterator[AudioChunk]:
         # Open while this turn is listened to, closed by run_turns as soon as it ends: never
@@ -348,7 +356,13 @@ def _offer_text_mode(session: Session, exc: AudioError, *, json_input: bool) -> 
         sys.stderr.write("Continuing in text mode.\n")
     if session.finished:
         return 0
-    # The conversation goes on where it was, read exactly as text mode reads it.
+    # The conversation starts, or goes on where it was, read exactly as text mode reads it.
+    started = bool(session.events)
     return run_text(
-        session, sys.stdin.buffer, sys.stdout, prompt=sys.stdin.isatty(), json_input=json_input, resume=True
+        session,
+        sys.stdin.buffer,
+        sys.stdout,
+        prompt=sys.stdin.isatty(),
+        json_input=json_input,
+        resume=started,
     )

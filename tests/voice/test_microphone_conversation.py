@@ -19,37 +19,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
 from assistant.voice.audio import mono_int16
 from assistant.voice.wavinput import read_wav
+from tests.voice.support import VOICE_ARGS, Synth, fake_home, json_events, run_python
 
 pytestmark = pytest.mark.voice
 
-ROOT = Path(__file__).resolve().parents[2]
-Synth = Callable[..., Path]
 RATE = 16_000
-
-ASOUNDRC = """\
-pcm.!default {{
-  type asym
-  playback.pcm "null"
-  capture.pcm "filecap"
-}}
-pcm.filecap {{
-  type file
-  slave.pcm "null"
-  file "/dev/null"
-  infile "{infile}"
-  format "raw"
-}}
-"""
 
 #: argv: FIFO, capture file, report file, then the assistant's arguments. The report lists, for
 #: every event the session emitted, how many microphone streams were open at that moment.
@@ -115,19 +97,6 @@ def capture_of(turns: Sequence[Path], gap_s: float = 1.5) -> bytes:
     return np.concatenate(pieces).astype("<i2").tobytes()
 
 
-def fake_home(tmp_path: Path, infile: Path) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".asoundrc").write_text(ASOUNDRC.format(infile=infile))
-    return home
-
-
-def clean_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("VOSK_MODEL_PATH", "XDG_CONFIG_HOME")}
-    env.update(HOME=str(home), PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(home / "data"))
-    return env
-
-
 def talk_into_microphone(
     tmp_path: Path, turns: Sequence[Path], *args: str
 ) -> subprocess.CompletedProcess[str]:
@@ -137,22 +106,7 @@ def talk_into_microphone(
     capture.write_bytes(capture_of(turns))
     home = fake_home(tmp_path, fifo)
     report = tmp_path / "streams.json"  # see FED_MICROPHONE
-    return subprocess.run(
-        [sys.executable, "-c", FED_MICROPHONE, str(fifo), str(capture), str(report), *args],
-        cwd=ROOT,
-        env=clean_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def events_of(stdout: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
-
-
-VOICE_ARGS = ["--json", "--engine", "pocketsphinx", "--no-speech-output"]
+    return run_python(["-c", FED_MICROPHONE, str(fifo), str(capture), str(report), *args], home)
 
 
 @pytest.mark.usefixtures("portaudio")
@@ -165,7 +119,7 @@ def test_spoken_conversation_through_the_microphone(synth: Synth, tmp_path: Path
     done = talk_into_microphone(tmp_path, turns, *VOICE_ARGS)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    events = events_of(done.stdout)
+    events = json_events(done.stdout)
     assert [(e["intent"], e["heard"]) for e in events if e["type"] == "intent"] == [
         ("leg_warmth", "my calf feels hot")
     ]
@@ -189,7 +143,7 @@ def test_microphone_silence_ends_by_itself(synth: Synth, tmp_path: Path) -> None
         tmp_path, [synth("my leg feels warm", "en-us", 150)], *VOICE_ARGS, "--listen-timeout", "2"
     )
     assert done.returncode == 0, done.stderr
-    events = events_of(done.stdout)
+    events = json_events(done.stdout)
     assert [e["intent"] for e in events if e["type"] == "intent"] == ["leg_warmth"]
     assert not [e for e in events if e["type"] == "answer"]
     says = [(e["role"], e["text"]) for e in events if e["type"] == "say"]
@@ -202,34 +156,14 @@ def test_microphone_silence_ends_by_itself(synth: Synth, tmp_path: Path) -> None
 
 def run_without_microphone(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     # The capture file does not exist: ALSA cannot open the device and PortAudio lists none.
-    home = fake_home(tmp_path, tmp_path / "missing.raw")
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        cwd=ROOT,
-        env=clean_env(home),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python(["-m", "assistant", *args], fake_home(tmp_path, tmp_path / "missing.raw"), stdin=stdin)
 
 
 def skip_if_real_devices(tmp_path: Path) -> None:
     (tmp_path / "probe").mkdir()
     home = fake_home(tmp_path / "probe", tmp_path / "missing.raw")
-    probe = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from assistant.voice.microphone import list_input_devices as l; print(len(l()))",
-        ],
-        cwd=ROOT,
-        env=clean_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    probe = run_python(
+        ["-c", "from assistant.voice.microphone import list_input_devices as l; print(len(l()))"], home
     )
     if probe.returncode == 0 and probe.stdout.strip() != "0":
         pytest.skip("this machine has real microphones")
@@ -243,9 +177,12 @@ def test_no_microphone_continues_in_text_mode(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert "no microphone found; run with --text to continue in text mode" in done.stderr
     assert "Continuing in text mode." in done.stderr
-    events = events_of(done.stdout)
-    # The greeting and the first question, then the question again once typing takes over.
-    assert [e["question"] for e in events if e["type"] == "ask"][:2] == ["complaint", "complaint"]
+    events = json_events(done.stdout)
+    # The microphone is checked before the greeting: the conversation starts once, by typing.
+    asks = [e["question"] for e in events if e["type"] == "ask"]
+    assert asks[:2] == ["complaint", "rf_lungs"]
+    assert done.stderr.index("Continuing in text mode.") >= 0
+    assert [e["type"] for e in events][:2] == ["say", "ask"]
     assert [(e["question"], e["value"]) for e in events if e["type"] == "answer"] == [
         ("rf_lungs", "no"),
         ("rf_limb", "yes"),
@@ -262,7 +199,7 @@ def test_no_microphone_text_fallback_speaks_the_json_protocol(tmp_path: Path) ->
     lines = ['{"text": "my calf feels hot"}', '{"silence": true}', '{"text": "no"}', ""]
     done = run_without_microphone(tmp_path, "\n".join(lines), *VOICE_ARGS)
     assert done.returncode == 0, done.stderr
-    events = events_of(done.stdout)
+    events = json_events(done.stdout)
     assert [(e["intent"], e["heard"]) for e in events if e["type"] == "intent"] == [
         ("leg_warmth", "my calf feels hot")
     ]
