@@ -152,6 +152,7 @@ MESSAGES: dict[str, str] = {
     "summary_offer": "asks whether to save a summary",
     "summary_saved": "said when a summary was written; {path} is where",
     "summary_declined": "said when no summary is wanted",
+    "summary_failed": "said when the summary could not be written; {path} and {reason}",
     "no_speech": "reprompt after silence",
     "no_response": "said before ending after a second silence",
     "anything_else": "said after the result when the conversation is over",

@@ -110,7 +110,8 @@ class Session:
         except OSError as exc:
             log.debug("could not save the summary", exc_info=True)
             reason = exc.strerror or str(exc)
-            return Say(f"Sorry, I couldn't save the summary to {path}: {reason}.", role="error")
+            text = fill(self.dialog.messages["summary_failed"], path=str(path), reason=reason)
+            return Say(text, role="error")
         text = fill(self.dialog.messages["summary_saved"], path=str(path))
         return Say(text, role="summary_saved")
 
