@@ -20,29 +20,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ANSWERS = ["yes", "no", "not sure", "repeat", "stop"]
-STATEMENTS = [
-    "my lower leg feels warm",
-    "my calf is hot",
-    "i have chest pain",
-    "my leg is swollen",
-    "it hurts when i walk",
-    "i had surgery last month",
-    "i have been on a long flight",
-]
+from tests.voice.speech import ANSWERS, espeak  # noqa: E402
+from tests.voice.speech import STATEMENTS as TESTED_STATEMENTS  # noqa: E402
+
+STATEMENTS = [*TESTED_STATEMENTS, "i have been on a long flight"]
 EN_VOICES = [("en-us", 140), ("en-us+m3", 170), ("en", 120), ("en-us+f2", 160)]
 KO_WORDS = ["네", "아니요"]
 KO_VOICES = [("ko", 120), ("ko", 160), ("ko+m3", 140), ("ko+f2", 180)]
 
 
 def synthesize(folder: Path, text: str, voice: str, speed: int) -> str:
-    path = folder / f"{abs(hash((text, voice, speed)))}.wav"
-    subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
-        check=True,
-        capture_output=True,
-    )
-    return str(path)
+    return str(espeak(folder / f"{abs(hash((text, voice, speed)))}.wav", text, voice, speed))
 
 
 def peak_rss_mb() -> float:
@@ -99,26 +87,31 @@ def worker(engine: str, cases_file: str, model: str | None) -> None:
     print(json.dumps({"load": load, "base_rss": base, "peak_rss": peak_rss_mb(), "modes": modes}))
 
 
+def cases_of(
+    folder: Path, voice: tuple[str, int], texts: list[str], modes: dict[str, list[str] | None]
+) -> list[dict[str, Any]]:
+    """One case per text and mode (mode name: the phrases to listen for, None for free-form)."""
+    cases: list[dict[str, Any]] = []
+    for text in texts:
+        wav = synthesize(folder, text, *voice)
+        cases += [
+            {"mode": mode, "phrases": phrases, "text": text, "wav": wav} for mode, phrases in modes.items()
+        ]
+    return cases
+
+
 def english_cases(folder: Path) -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
-    for voice, speed in EN_VOICES:
-        for text in ANSWERS:
-            wav = synthesize(folder, text, voice, speed)
-            cases.append({"mode": "grammar", "phrases": ANSWERS, "text": text, "wav": wav})
-        for text in STATEMENTS:
-            wav = synthesize(folder, text, voice, speed)
-            cases.append({"mode": "free-form LM", "phrases": None, "text": text, "wav": wav})
-            cases.append({"mode": "grammar", "phrases": STATEMENTS, "text": text, "wav": wav})
+    for voice in EN_VOICES:
+        cases += cases_of(folder, voice, ANSWERS, {"grammar": ANSWERS})
+        cases += cases_of(folder, voice, STATEMENTS, {"free-form LM": None, "grammar": STATEMENTS})
     return cases
 
 
 def korean_cases(folder: Path) -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
-    for voice, speed in KO_VOICES:
-        for text in KO_WORDS:
-            wav = synthesize(folder, text, voice, speed)
-            cases.append({"mode": "grammar", "phrases": KO_WORDS, "text": text, "wav": wav})
-            cases.append({"mode": "free-form", "phrases": None, "text": text, "wav": wav})
+    for voice in KO_VOICES:
+        cases += cases_of(folder, voice, KO_WORDS, {"grammar": KO_WORDS, "free-form": None})
     return cases
 
 

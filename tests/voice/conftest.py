@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import wave
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +11,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-RATE = 16_000
+from tests.voice.speech import Synth, espeak
 
-Synth = Callable[..., Path]
+RATE = 16_000
 
 
 @pytest.fixture(scope="session")
@@ -34,13 +32,7 @@ def synth(espeak_dir: Path) -> Synth:
     def make(text: str, voice: str = "en-us", speed: int = 140) -> Path:
         key = (text, voice, speed)
         if key not in made:
-            path = espeak_dir / f"utt{len(made)}.wav"
-            subprocess.run(
-                ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
-                check=True,
-                capture_output=True,
-            )
-            made[key] = path
+            made[key] = espeak(espeak_dir / f"utt{len(made)}.wav", text, voice, speed)
         return made[key]
 
     return make
@@ -107,3 +99,20 @@ def ko_model(ko_model_dir: Path) -> Any:
     from assistant.voice.vosk_engine import VoskModel
 
     return VoskModel(ko_model_dir)
+
+
+@pytest.fixture
+def model_loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every vosk.Model constructed while the test runs."""
+    pytest.importorskip("vosk", reason="vosk is not installed")
+    import vosk
+
+    loads: list[object] = []
+
+    class CountingModel(vosk.Model):  # type: ignore[misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            loads.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(vosk, "Model", CountingModel)
+    return loads

@@ -27,7 +27,8 @@ import pytest
 
 from assistant.voice.audio import mono_int16
 from assistant.voice.wavinput import read_wav
-from tests.voice.support import VOICE_ARGS, Synth, fake_home, json_events, run_python
+from tests.voice.speech import Synth
+from tests.voice.support import VOICE_ARGS, fake_home, json_events, run_python
 
 pytestmark = pytest.mark.voice
 

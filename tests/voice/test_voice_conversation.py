@@ -9,71 +9,38 @@ length for their text, not silence, private (0600), and one is recognized back.
 
 from __future__ import annotations
 
-import io
-import json
 import math
-import os
 import stat
 import subprocess
-import sys
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from assistant.dialog import Dialog
 from assistant.events import Answer, Ask, End, Event, IntentMatched, Result, Say
 from assistant.knowledge import Knowledge
-from assistant.session import Session
-from assistant.settings import Settings
 
 pytest.importorskip("pocketsphinx", reason="pocketsphinx is not installed (pip install pocketsphinx)")
 
-from assistant.voice.endpoint import EndpointConfig
 from assistant.voice.recognizer import listen
-from assistant.voice.run import Heard, embedded_recognizer, run_turns, wav_turns
+from assistant.voice.run import embedded_recognizer
 from assistant.voice.sphinx_engine import SphinxRecognizer
 from assistant.voice.wavinput import iter_wav_chunks
+from tests.voice import support
+from tests.voice.speech import ENGLISH_CONVERSATION, Line, Synth
+from tests.voice.support import VOICE_ARGS, json_events, run_python, spoken
 
 pytestmark = pytest.mark.voice
 
-ROOT = Path(__file__).resolve().parents[2]
-Synth = Callable[..., Path]
-#: A user line: (text, espeak-ng voice, words per minute).
-Line = tuple[str, str, int]
-
-OPENING: Line = ("my calf feels hot", "en-us", 140)
-
-
-def spoken(synth: Synth, lines: Sequence[Line]) -> list[Path]:
-    return [synth(text, voice, speed) for text, voice, speed in lines]
-
-
-def cli_env(home: Path) -> dict[str, str]:
-    """A clean environment: no user intents, no user or configured Vosk model."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VOSK_MODEL_PATH", "XDG_CONFIG_HOME")}
-    env.update(HOME=str(home), PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(home / "data"))
-    return env
+OPENING: Line = ENGLISH_CONVERSATION[0]
 
 
 def run_cli(args: Sequence[str], home: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     home.mkdir(exist_ok=True)
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        cwd=ROOT,
-        env=cli_env(home),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def json_events(stdout: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return run_python(["-m", "assistant", *args], home, timeout=timeout)
 
 
 def answers_of(events: Sequence[dict[str, Any]]) -> list[tuple[str, Any]]:
@@ -81,14 +48,8 @@ def answers_of(events: Sequence[dict[str, Any]]) -> list[tuple[str, Any]]:
 
 
 def converse(knowledge: Knowledge, wavs: Sequence[Path], **settings: Any) -> tuple[list[Event], str]:
-    """One conversation in-process through ``run_turns``; returns the events and the printed heard lines."""
-    session = Session(Dialog(knowledge, Settings(**settings)), [])
-    recognizer = embedded_recognizer(knowledge)  # fresh: no noise-level history
-    shown = io.StringIO()
-    run_turns(
-        session, recognizer, wav_turns(list(wavs)), EndpointConfig(), Heard(shown, show=True, partials=False)
-    )
-    return session.events, shown.getvalue()
+    """A conversation on a fresh PocketSphinx recognizer (no noise-level history)."""
+    return support.converse(knowledge, embedded_recognizer(knowledge), wavs, **settings)
 
 
 # -- checks on the saved reply audio ------------------------------------------------------------
@@ -120,15 +81,7 @@ def check_reply_audio(path: Path, text: str) -> float:
 
 # -- English, through the command line -----------------------------------------------------------
 
-NON_EMERGENCY: list[Line] = [
-    OPENING,
-    ("no", "en-us+m3", 150),  # rf_lungs
-    ("not really", "en-us", 130),  # rf_limb
-    ("no", "en-us", 160),  # rf_infection
-    ("yeah", "en-us+m3", 140),  # injury
-    ("I don't know", "en-us", 150),  # worsening
-    ("no", "en-us+m3", 140),  # the summary offer
-]
+NON_EMERGENCY: list[Line] = [*ENGLISH_CONVERSATION, ("no", "en-us+m3", 140)]  # then the summary offer
 
 
 def test_cli_non_emergency_conversation_with_spoken_replies(synth: Synth, tmp_path: Path) -> None:
@@ -138,12 +91,9 @@ def test_cli_non_emergency_conversation_with_spoken_replies(synth: Synth, tmp_pa
         [
             "--wav",
             *wavs,
-            "--json",
             "--save-audio",
             str(replies),
-            "--engine",
-            "pocketsphinx",
-            "--no-speech-output",
+            *VOICE_ARGS,
         ],
         tmp_path / "home",
     )
@@ -195,17 +145,7 @@ def test_cli_non_emergency_conversation_with_spoken_replies(synth: Synth, tmp_pa
 
 def test_cli_emergency_conversation(synth: Synth, tmp_path: Path) -> None:
     lines: list[Line] = [("my leg is hot", "en-us+m3", 150), ("nope", "en-us", 140), ("yes", "en-us", 130)]
-    done = run_cli(
-        [
-            "--wav",
-            *map(str, spoken(synth, lines)),
-            "--json",
-            "--engine",
-            "pocketsphinx",
-            "--no-speech-output",
-        ],
-        tmp_path / "home",
-    )
+    done = run_cli(["--wav", *map(str, spoken(synth, lines)), *VOICE_ARGS], tmp_path / "home")
     assert done.returncode == 0, done.stderr
     events = json_events(done.stdout)
     assert [e["intent"] for e in events if e["type"] == "intent"] == ["leg_warmth"]
@@ -334,18 +274,7 @@ def test_out_of_grammar_speech_is_not_understood(
 
 def test_missing_wav_file_is_a_clean_error(synth: Synth, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "turn2.wav"
-    done = run_cli(
-        [
-            "--wav",
-            str(synth(*OPENING)),
-            str(missing),
-            "--json",
-            "--engine",
-            "pocketsphinx",
-            "--no-speech-output",
-        ],
-        tmp_path / "home",
-    )
+    done = run_cli(["--wav", str(synth(*OPENING)), str(missing), *VOICE_ARGS], tmp_path / "home")
     assert done.returncode != 0
     assert f"no such WAV file: {missing}" in done.stderr
     assert "Traceback" not in done.stderr
@@ -354,18 +283,7 @@ def test_missing_wav_file_is_a_clean_error(synth: Synth, tmp_path: Path) -> None
 def test_unreadable_wav_file_is_a_clean_error(synth: Synth, tmp_path: Path) -> None:
     broken = tmp_path / "turn2.wav"
     broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
-    done = run_cli(
-        [
-            "--wav",
-            str(synth(*OPENING)),
-            str(broken),
-            "--json",
-            "--engine",
-            "pocketsphinx",
-            "--no-speech-output",
-        ],
-        tmp_path / "home",
-    )
+    done = run_cli(["--wav", str(synth(*OPENING)), str(broken), *VOICE_ARGS], tmp_path / "home")
     assert done.returncode != 0
     assert f"cannot read '{broken}' as audio" in done.stderr
     assert "Traceback" not in done.stderr
@@ -418,15 +336,7 @@ def test_missing_recognizer_package_is_a_clean_error(synth: Synth, tmp_path: Pat
     )
     home = tmp_path / "home"
     home.mkdir()
-    done = subprocess.run(
-        [sys.executable, "-c", code, "--wav", str(synth("yes")), "--json", "--no-speech-output", *engine],
-        cwd=ROOT,
-        env=cli_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(["-c", code, "--wav", str(synth("yes")), "--json", "--no-speech-output", *engine], home)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr, done.stderr
     assert f"pip install {module}" in done.stderr

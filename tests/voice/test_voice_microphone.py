@@ -9,11 +9,7 @@ bounded amount.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,25 +18,10 @@ import pytest
 
 from assistant.voice.audio import mono_int16
 from assistant.voice.wavinput import read_wav
+from tests.voice.speech import Synth
+from tests.voice.support import fake_home, run_python
 
 pytestmark = pytest.mark.voice
-
-ROOT = Path(__file__).resolve().parents[2]
-
-ASOUNDRC = """\
-pcm.!default {{
-  type asym
-  playback.pcm "null"
-  capture.pcm "filecap"
-}}
-pcm.filecap {{
-  type file
-  slave.pcm "null"
-  file "/dev/null"
-  infile "{infile}"
-  format "raw"
-}}
-"""
 
 RECORD = """
 import json, sys
@@ -64,24 +45,9 @@ def portaudio() -> None:
     pytest.importorskip("sounddevice", reason="sounddevice (and libportaudio2) not installed")
 
 
-def fake_home(tmp_path: Path, infile: Path) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".asoundrc").write_text(ASOUNDRC.format(infile=infile))
-    return home
-
-
 def record(home: Path, out: Path, device: int | str | None, seconds: float) -> dict[str, Any]:
     code = RECORD.replace("DEVICE", repr(device)).replace("SECONDS", repr(seconds))
-    env = {**os.environ, "HOME": str(home), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(["-c", textwrap.dedent(code), str(out)], home)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
@@ -89,7 +55,7 @@ def record(home: Path, out: Path, device: int | str | None, seconds: float) -> d
 
 
 @pytest.fixture
-def spoken_yes(tmp_path: Path, synth: Callable[..., Path]) -> np.ndarray:
+def spoken_yes(tmp_path: Path, synth: Synth) -> np.ndarray:
     """'yes' by espeak-ng, 16 kHz, with 0.3 s of silence before and 1 s after."""
     speech = mono_int16(read_wav(synth("yes")))
     silence = np.zeros(4800, np.int16)

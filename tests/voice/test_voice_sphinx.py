@@ -8,7 +8,6 @@ with a small margin.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,20 +21,10 @@ from assistant.voice.endpoint import TurnState
 from assistant.voice.recognizer import Recognizer, listen
 from assistant.voice.sphinx_engine import SphinxRecognizer
 from assistant.voice.wavinput import iter_wav_chunks, read_wav
+from tests.voice.speech import ANSWERS, STATEMENTS, Synth
 
 pytestmark = pytest.mark.voice
 
-Synth = Callable[..., Path]
-
-ANSWERS = ["yes", "no", "not sure", "repeat", "stop"]
-STATEMENTS = [
-    "my lower leg feels warm",
-    "my calf is hot",
-    "i have chest pain",
-    "my leg is swollen",
-    "it hurts when i walk",
-    "i had surgery last month",
-]
 DOMAIN = [*STATEMENTS, *ANSWERS, "what should i do", "help", "i don't know"]
 VOICES = [("en-us", 140), ("en-us+m3", 170)]
 

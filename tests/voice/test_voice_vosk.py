@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,10 +12,10 @@ from assistant.voice.audio import AudioChunk, mono_int16
 from assistant.voice.endpoint import TurnState
 from assistant.voice.recognizer import Recognizer, listen
 from assistant.voice.wavinput import iter_wav_chunks, read_wav
+from tests.voice.speech import Synth
 
 pytestmark = pytest.mark.voice
 
-Synth = Callable[..., Path]
 YES_NO = ["네", "아니요"]
 KO_VOICES = [("ko", 120), ("ko", 160), ("ko+m3", 140)]
 
@@ -58,21 +56,9 @@ def test_partial_results_stream(recognizer: Any, synth: Synth) -> None:
     assert recognizer.finish().text == "아니요"
 
 
-def test_grammar_switching_never_reloads(
-    ko_model: Any, synth: Synth, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import vosk
-
+def test_grammar_switching_never_reloads(ko_model: Any, synth: Synth, model_loads: list[object]) -> None:
     from assistant.voice.vosk_engine import VoskRecognizer
 
-    loads: list[object] = []
-
-    class CountingModel(vosk.Model):  # type: ignore[misc]
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            loads.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(vosk, "Model", CountingModel)
     recognizer = VoskRecognizer(ko_model)
     kaldi = recognizer._kaldi
     for phrases, word in [(YES_NO, "네"), (None, None), (YES_NO, "아니요"), (["아니요"], "아니요")]:
@@ -82,7 +68,7 @@ def test_grammar_switching_never_reloads(
             assert heard == word
         else:
             assert heard  # free-form Korean: something, not checked word for word
-    assert loads == []
+    assert model_loads == []
     assert recognizer.model is ko_model
     assert recognizer._kaldi is kaldi
 

@@ -12,35 +12,23 @@ there (see the xfail test at the end). English models with ``[unk]`` get it adde
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant.dialog import Dialog
-from assistant.events import Answer, Ask, End, Event, IntentMatched, Result
+from assistant.events import Answer, Ask, End, IntentMatched, Result
 from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
-from assistant.session import Session
-from assistant.settings import Settings
-from assistant.voice.endpoint import EndpointConfig
-from assistant.voice.run import Heard, run_turns, wav_turns
+from tests.voice.speech import KO_INTENTS, KOREAN_CONVERSATION, Line, Synth
+from tests.voice.support import converse, json_events, run_python, spoken
 
 pytestmark = pytest.mark.voice
 
-ROOT = Path(__file__).resolve().parents[2]
-KO_INTENTS = Path(__file__).parent / "data" / "ko_intents"
-Synth = Callable[..., Path]
-Line = tuple[str, str, int]
 
-OPENING: Line = ("허리", "ko", 140)  # "lower back"
-#: numb (red flag): "I don't know", then "no"; injury: "yes" (another word for it).
-NON_EMERGENCY: list[Line] = [OPENING, ("몰라요", "ko", 140), ("아니요", "ko+m3", 130), ("예", "ko", 160)]
+NON_EMERGENCY: list[Line] = KOREAN_CONVERSATION
+OPENING: Line = NON_EMERGENCY[0]  # "lower back"
 EMERGENCY: list[Line] = [("허리", "ko+m3", 130), ("네", "ko", 150)]
 
 #: Runs the real command line with vosk.Model and KaldiRecognizer.SetGrammar counted.
@@ -77,10 +65,6 @@ def ko_knowledge() -> Knowledge:
     return load_knowledge([SHIPPED_INTENTS, KO_INTENTS])
 
 
-def spoken(synth: Synth, lines: Sequence[Line]) -> list[Path]:
-    return [synth(text, voice, speed) for text, voice, speed in lines]
-
-
 class Spy:
     """Records what the recognizer was set to listen for, and which Kaldi recognizer it used."""
 
@@ -96,30 +80,6 @@ class Spy:
         recognizer.set_phrases = set_phrases
 
 
-@pytest.fixture
-def model_loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every vosk.Model constructed while the test runs."""
-    import vosk
-
-    loads: list[object] = []
-
-    class CountingModel(vosk.Model):  # type: ignore[misc]
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            loads.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(vosk, "Model", CountingModel)
-    return loads
-
-
-def converse(knowledge: Knowledge, recognizer: Any, wavs: Sequence[Path]) -> tuple[list[Event], str]:
-    session = Session(Dialog(knowledge, Settings(offer_summary=False)), [])
-    shown = io.StringIO()
-    heard = Heard(shown, show=True, partials=False)
-    run_turns(session, recognizer, wav_turns(list(wavs)), EndpointConfig(), heard)
-    return session.events, shown.getvalue()
-
-
 def test_korean_conversation_in_process(
     ko_model: Any, ko_knowledge: Knowledge, synth: Synth, model_loads: list[object]
 ) -> None:
@@ -127,7 +87,7 @@ def test_korean_conversation_in_process(
 
     recognizer = VoskRecognizer(ko_model)
     spy = Spy(recognizer)
-    events, shown = converse(ko_knowledge, recognizer, spoken(synth, NON_EMERGENCY))
+    events, shown = converse(ko_knowledge, recognizer, spoken(synth, NON_EMERGENCY), offer_summary=False)
 
     assert shown.splitlines() == ["> 허리", "> 몰라요", "> 아니요", "> 예"]
     (matched,) = [e for e in events if isinstance(e, IntentMatched)]
@@ -156,7 +116,9 @@ def test_korean_red_flag_yes_is_an_emergency(
 ) -> None:
     from assistant.voice.vosk_engine import VoskRecognizer
 
-    events, _ = converse(ko_knowledge, VoskRecognizer(ko_model), spoken(synth, EMERGENCY))
+    events, _ = converse(
+        ko_knowledge, VoskRecognizer(ko_model), spoken(synth, EMERGENCY), offer_summary=False
+    )
     assert [(e.question, e.value) for e in events if isinstance(e, Answer)] == [("numb", "yes")]
     (result,) = [e for e in events if isinstance(e, Result)]
     assert result.triage == "emergency"
@@ -169,23 +131,13 @@ def test_korean_conversation_through_the_cli(ko_model_dir: Path, synth: Synth, t
     report_file = tmp_path / "report.json"
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("VOSK_MODEL_PATH", "XDG_CONFIG_HOME")}
-    env.update(HOME=str(home), PYTHONPATH=str(ROOT))
     wavs = [str(p) for p in spoken(synth, NON_EMERGENCY)]
     args = ["--model", str(ko_model_dir), "--engine", "vosk", "--intents", str(KO_INTENTS)]
     args += ["--wav", *wavs, "--json", "--no-summary", "--no-speech-output"]
-    done = subprocess.run(
-        [sys.executable, "-c", COUNTING_CLI, str(report_file), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_python(["-c", COUNTING_CLI, str(report_file), *args], home, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    events = json_events(done.stdout)
     assert [(e["intent"], e["heard"]) for e in events if e["type"] == "intent"] == [("ko_back_test", "허리")]
     answers = [(e["question"], e["value"]) for e in events if e["type"] == "answer"]
     assert answers == [("numb", "unsure"), ("numb", "no"), ("injury", "yes")]
@@ -221,6 +173,6 @@ def test_korean_out_of_grammar_answer_is_not_understood(
     # "바나나" (banana) in answer to the yes/no red flag: heard as "아니요", a no. (Longer speech
     # often comes out as several grammar words, "아니요 아니요", which snap() does reject.)
     lines = [OPENING, ("바나나", "ko", 140)]
-    events, _ = converse(ko_knowledge, VoskRecognizer(ko_model), spoken(synth, lines))
+    events, _ = converse(ko_knowledge, VoskRecognizer(ko_model), spoken(synth, lines), offer_summary=False)
     assert not [e for e in events if isinstance(e, Answer)]
     assert [e.question for e in events if isinstance(e, Ask)] == ["complaint", "numb", "numb"]
