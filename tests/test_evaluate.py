@@ -22,9 +22,15 @@ INTENT_ARGS = [
     str(SHIPPED_INTENTS / "leg_warmth.yaml"),
 ]
 
-NO_FLAGS = """      rf_lungs: "no"
+#: The facts of a calf strain: no red flag, an injury, nothing else worrying.
+STRAIN_FACTS = """      rf_lungs: "no"
       rf_limb: "no"
       rf_infection: "no"
+      injury: yes
+      worsening: no
+      immobile: no
+      previous_clot: no
+      cancer: no
 """
 
 #: Three vignettes: an emergency caught, a strain at home care, and an "emergency" whose facts say
@@ -40,23 +46,13 @@ TINY = f"""vignettes:
   - id: strain
     says: I pulled my calf and it feels warm
     facts:
-{NO_FLAGS}      injury: yes
-      worsening: no
-      immobile: no
-      previous_clot: no
-      cancer: no
-    expected: self_care
+{STRAIN_FACTS}    expected: self_care
     acceptable: [self_care, soon]
     causes: [muscle_strain, gout]
   - id: missed
     says: my calf is hot
     facts:
-{NO_FLAGS}      injury: yes
-      worsening: no
-      immobile: no
-      previous_clot: no
-      cancer: no
-    expected: emergency
+{STRAIN_FACTS}    expected: emergency
     acceptable: [emergency]
     causes: [muscle_strain]
 """

@@ -57,6 +57,23 @@ def toy_with(replace: str, by: str) -> str:
     return text.replace(replace, by, 1)
 
 
+def write_intent(tmp_path: Path, text: str, name: str = "evil.yaml") -> Path:
+    """``text`` as the only intent file of a new folder; returns the file."""
+    folder = tmp_path / "intents"
+    folder.mkdir()
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refusal_of(tmp_path: Path, text: str, name: str = "evil.yaml") -> tuple[str, Path]:
+    """Load ``text`` as an intent file, which must be refused: the error message, and the file."""
+    path = write_intent(tmp_path, text, name)
+    with pytest.raises(IntentError) as caught:
+        load_knowledge([SYSTEM_FILE, path.parent])
+    return str(caught.value), path
+
+
 @pytest.mark.parametrize("payload_id", PAYLOAD_IDS)
 @pytest.mark.parametrize("where", ["title", "question_ask", "choice_words"])
 def test_python_tags_are_refused_with_a_location(tmp_path: Path, payload_id: str, where: str) -> None:
@@ -68,15 +85,7 @@ def test_python_tags_are_refused_with_a_location(tmp_path: Path, payload_id: str
         text = toy_with("ask: Is the toe swollen?", f"ask: {payload}")
     else:
         text = toy_with("today: [today, this morning", f"today: [{payload}, this morning")
-    folder = tmp_path / "intents"
-    folder.mkdir()
-    path = folder / "evil.yaml"
-    path.write_text(text, encoding="utf-8")
-
-    with pytest.raises(IntentError) as caught:
-        load_knowledge([SYSTEM_FILE, folder])
-
-    message = str(caught.value)
+    message, path = refusal_of(tmp_path, text)
     marker = "touch" if "touch" in payload else payload.split()[0]
     expected_line = line_of(text, marker)
     assert expected_line in [line for line, _ in located(message, path)], message
@@ -110,15 +119,7 @@ def test_code_in_conditions_is_a_located_error(tmp_path: Path, key: str, name: s
     }
     original = originals[key]
     text = toy_with(original, original.split(":")[0] + ": " + quoted)
-    folder = tmp_path / "intents"
-    folder.mkdir()
-    path = folder / "evil.yaml"
-    path.write_text(text, encoding="utf-8")
-
-    with pytest.raises(IntentError) as caught:
-        load_knowledge([SYSTEM_FILE, folder])
-
-    message = str(caught.value)
+    message, path = refusal_of(tmp_path, text)
     places = located(message, path)
     row = line_of(text, quoted)
     assert [line for line, _ in places] == [row], message
@@ -130,12 +131,10 @@ def test_code_in_conditions_is_a_located_error(tmp_path: Path, key: str, name: s
 
 def test_the_cli_refuses_a_tagged_file_without_a_traceback(cli: Any, tmp_path: Path) -> None:
     sentinel = tmp_path / "PWNED"
-    folder = tmp_path / "intents"
-    folder.mkdir()
-    (folder / "evil.yaml").write_text(
+    folder = write_intent(
+        tmp_path,
         toy_with("title: a painful big toe", f'title: !!python/object/apply:os.system ["touch {sentinel}"]'),
-        encoding="utf-8",
-    )
+    ).parent
     run = cli.run(["--text", "--intents", str(folder)], "my big toe hurts\n")
     assert run.returncode == 1
     assert re.search(r"evil\.yaml:3:8: the tag .*python/object/apply:os\.system.* is not allowed", run.stderr)
@@ -159,9 +158,7 @@ i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
 
 def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     """A 1 KB 'billion laughs' file must not make loading run for minutes or eat the memory."""
-    folder = tmp_path / "intents"
-    folder.mkdir()
-    (folder / "bomb.yaml").write_text(BOMB, encoding="utf-8")
+    folder = write_intent(tmp_path, BOMB, "bomb.yaml").parent
     code = (
         "import resource, sys; from pathlib import Path;"
         "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
@@ -185,10 +182,5 @@ def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_a_self_referencing_alias_is_a_located_error(tmp_path: Path) -> None:
-    folder = tmp_path / "intents"
-    folder.mkdir()
-    path = folder / "loop.yaml"
-    path.write_text(toy_with("keywords: [toe]", "keywords: &k [toe, *k]"), encoding="utf-8")
-    with pytest.raises(IntentError) as caught:
-        load_knowledge([SYSTEM_FILE, folder])
-    assert located(str(caught.value), path), str(caught.value)
+    message, path = refusal_of(tmp_path, toy_with("keywords: [toe]", "keywords: &k [toe, *k]"), "loop.yaml")
+    assert located(message, path), message
