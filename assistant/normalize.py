@@ -17,6 +17,9 @@ from assistant.model import Intent, SystemPack
 #: Longest utterance considered, in characters; the rest is ignored (nobody says more in one turn).
 MAX_CHARS = 2000
 
+#: How many normalised texts are remembered before the memory is emptied.
+CACHE_SIZE = 50_000
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _NOT_WORD = re.compile(r"[^\w' ]+|_")
 _SPACES = re.compile(r"\s+")
@@ -30,6 +33,8 @@ class Normalizer:
     synonyms: dict[str, str] = field(default_factory=dict)
     #: Function words that count little when matching ("my", "is", "the").
     stopwords: frozenset[str] = frozenset()
+    #: Texts already normalised (intent phrases are normalised by several checks); bounded.
+    _seen: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_system(cls, system: SystemPack, intents: Iterable[Intent] = ()) -> Normalizer:
@@ -46,6 +51,14 @@ class Normalizer:
         )
 
     def tokens(self, text: str) -> list[str]:
+        found = self._seen.get(text)
+        if found is None:
+            if len(self._seen) >= CACHE_SIZE:
+                self._seen.clear()
+            found = self._seen[text] = tuple(self._tokens(text))
+        return list(found)
+
+    def _tokens(self, text: str) -> list[str]:
         text = clean(text).translate(_APOSTROPHES).lower()
         text = _NOT_WORD.sub(" ", text.replace("-", " "))
         words: list[str] = []

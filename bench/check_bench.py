@@ -186,7 +186,7 @@ def main() -> None:
         print(f"  = check without pairs {t2 - t0:6.2f} s   (target < 2 s)")
         print(
             f"phrase ambiguity pass    {t3 - t2:6.2f} s   ({len(collisions)} collisions, "
-            f"{sum(len(i.intent.phrases) for i in ws.intents)} phrases matched)"
+            f"{sum(len(i.intent.phrases) for i in ws.intents)} phrases checked)"
         )
         t4 = time.perf_counter()
         report = run_check([folder], ambiguity=False)
@@ -195,6 +195,8 @@ def main() -> None:
             f"run_check --no-ambiguity {t5 - t4:6.2f} s   "
             f"(whole command path, {len(report.problems)} problems)"
         )
+        report = run_check([folder])
+        print(f"run_check, everything    {time.perf_counter() - t5:6.2f} s   (what `assistant check` does)")
     t6 = time.perf_counter()
     run_check()
     print(f"shipped intents, full    {(time.perf_counter() - t6) * 1000:6.0f} ms")
