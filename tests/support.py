@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from assistant.events import Event
 from assistant.knowledge import SHIPPED_INTENTS
 
 TESTS = Path(__file__).parent
+ROOT = TESTS.parent
 DATA = TESTS / "data"
 #: A small intent used by the core tests, independent of the shipped content.
 TOY_INTENTS = DATA / "intents"
@@ -29,3 +33,24 @@ def talk(dialog: Dialog, *lines: str) -> list[Event]:
     for line in lines:
         events += dialog.handle(line)
     return events
+
+
+def run_assistant(
+    args: Sequence[str], stdin: bytes, home: Path, *, config: Path | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m assistant *args`` with a private HOME: no user's drop-in intents or settings.
+
+    Drop-in intents are read from ``config`` (``$XDG_CONFIG_HOME``; by default ``home/config``),
+    and no emergency number comes from the environment.
+    """
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(config or home / "config")}
+    env.pop("ASSISTANT_EMERGENCY_NUMBER", None)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env=env,
+        cwd=cwd,
+    )

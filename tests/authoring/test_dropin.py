@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +12,7 @@ from assistant.authoring.check import run_check
 from assistant.authoring.conversation_tests import test_command as run_tests
 from assistant.dialog import Dialog
 from assistant.knowledge import default_intent_dirs, load_knowledge
-
-ROOT = Path(__file__).parent.parent.parent
+from tests.support import run_assistant
 
 HICCUPS = """\
 intent: hiccups
@@ -81,19 +77,10 @@ def folder(tmp_path: Path) -> Path:
     return folder
 
 
-def talk(*args: str, env: dict[str, str] | None = None, lines: str) -> list[dict[str, object]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--text", "--json", "--no-summary", *args],
-        input=lines,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
+def talk(home: Path, *args: str, lines: str, config: Path | None = None) -> list[dict[str, object]]:
+    done = run_assistant(["--text", "--json", "--no-summary", *args], lines.encode(), home, config=config)
+    assert done.returncode == 0, done.stderr.decode()
+    return [json.loads(line) for line in done.stdout.decode().splitlines()]
 
 
 def assert_hiccups_conversation(events: list[dict[str, object]]) -> None:
@@ -106,8 +93,8 @@ def assert_hiccups_conversation(events: list[dict[str, object]]) -> None:
     assert "more than two days should be checked" in str(results[0]["text"])
 
 
-def test_a_yaml_only_intent_works_with_intents_dir(folder: Path) -> None:
-    events = talk("--intents", str(folder), lines="I can't stop hiccuping\nmore than two days\n")
+def test_a_yaml_only_intent_works_with_intents_dir(tmp_path: Path, folder: Path) -> None:
+    events = talk(tmp_path, "--intents", str(folder), lines="I can't stop hiccuping\nmore than two days\n")
     assert_hiccups_conversation(events)
 
 
@@ -115,8 +102,7 @@ def test_a_yaml_only_intent_works_from_the_user_config_folder(tmp_path: Path, fo
     config = tmp_path / "config"
     (config / "assistant").mkdir(parents=True)
     folder.rename(config / "assistant" / "intents")
-    env = {**os.environ, "XDG_CONFIG_HOME": str(config)}
-    events = talk(env=env, lines="i have hiccups\ndays\n")
+    events = talk(tmp_path, config=config, lines="i have hiccups\ndays\n")
     assert_hiccups_conversation(events)
 
 

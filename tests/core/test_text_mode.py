@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.support import TOY_INTENTS
+from tests.support import TOY_INTENTS, run_assistant
 
 
 def run(args: list[str], stdin: bytes, tmp_path: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    env.pop("ASSISTANT_EMERGENCY_NUMBER", None)
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", "--text", "--intents", str(TOY_INTENTS), *args],
-        input=stdin,
-        capture_output=True,
-        timeout=60,
-        check=False,
-        env=env,
-        cwd=tmp_path,
-    )
+    return run_assistant(["--text", "--intents", str(TOY_INTENTS), *args], stdin, tmp_path, cwd=tmp_path)
 
 
 def events(proc: subprocess.CompletedProcess[bytes]) -> list[dict[str, object]]:
