@@ -17,8 +17,10 @@ from assistant.model import Intent, SystemPack
 #: Longest utterance considered, in characters; the rest is ignored (nobody says more in one turn).
 MAX_CHARS = 2000
 
-#: How many normalised texts are remembered before the memory is emptied.
-CACHE_SIZE = 50_000
+#: How many normalised texts are remembered before the memory is emptied, and the longest one
+#: remembered: phrases, not everything anyone says (memory stays small in long runs).
+CACHE_SIZE = 30_000
+CACHE_TEXT = 120
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _NOT_WORD = re.compile(r"[^\w' ]+|_")
@@ -52,11 +54,14 @@ class Normalizer:
 
     def tokens(self, text: str) -> list[str]:
         found = self._seen.get(text)
-        if found is None:
+        if found is not None:
+            return list(found)
+        words = self._tokens(text)
+        if len(text) <= CACHE_TEXT:
             if len(self._seen) >= CACHE_SIZE:
                 self._seen.clear()
-            found = self._seen[text] = tuple(self._tokens(text))
-        return list(found)
+            self._seen[text] = tuple(words)
+        return words
 
     def _tokens(self, text: str) -> list[str]:
         text = clean(text).translate(_APOSTROPHES).lower()
