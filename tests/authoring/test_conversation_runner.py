@@ -24,8 +24,13 @@ def write(tmp_path: Path, body: str) -> Path:
     return path
 
 
+def run_file(tmp_path: Path, body: str, *flags: str) -> tuple[int, str]:
+    """``assistant test [flags] toe.yaml`` on a test file of the toy intent with these cases."""
+    return run(*flags, str(write(tmp_path, body)))
+
+
 def test_a_failure_shows_expected_got_and_the_conversation(tmp_path: Path) -> None:
-    path = write(
+    code, text = run_file(
         tmp_path,
         """
   - name: wrong level
@@ -39,7 +44,6 @@ def test_a_failure_shows_expected_got_and_the_conversation(tmp_path: Path) -> No
         expect: {triage: soon, says: [at home], causes: [sprain, gout], top_causes: [sprain]}
 """,
     )
-    code, text = run(str(path))
     assert code == 1
     assert "FAIL toe: wrong level" in text
     assert "at turn 5 (" in text and "the person says '50':" in text
@@ -53,7 +57,7 @@ def test_a_failure_shows_expected_got_and_the_conversation(tmp_path: Path) -> No
 
 
 def test_passing_cases_are_listed_with_verbose(tmp_path: Path) -> None:
-    path = write(
+    result = run_file(
         tmp_path,
         """
   - name: emergency
@@ -62,12 +66,13 @@ def test_passing_cases_are_listed_with_verbose(tmp_path: Path) -> None:
       - say: yes
         expect: {triage: emergency, end: completed, events: [answer, result, end]}
 """,
+        "-v",
     )
-    assert run("-v", str(path)) == (0, "ok   toe: emergency\n1 passed, 0 failed (1 file)\n")
+    assert result == (0, "ok   toe: emergency\n1 passed, 0 failed (1 file)\n")
 
 
 def test_problems_in_a_test_file_are_reported_at_their_line(tmp_path: Path) -> None:
-    path = write(
+    code, text = run_file(
         tmp_path,
         """
   - name: typo
@@ -77,7 +82,6 @@ def test_problems_in_a_test_file_are_reported_at_their_line(tmp_path: Path) -> N
       - silence: false
 """,
     )
-    code, text = run(str(path))
     assert code == 1
     assert "toe.yaml:7:18: unknown key 'intnt' in expect; did you mean 'intent'?" in text
     assert (
@@ -88,7 +92,7 @@ def test_problems_in_a_test_file_are_reported_at_their_line(tmp_path: Path) -> N
 
 
 def test_unknown_ids_are_reported_before_running(tmp_path: Path) -> None:
-    path = write(
+    code, text = run_file(
         tmp_path,
         """
   - name: typo in a cause
@@ -97,7 +101,6 @@ def test_unknown_ids_are_reported_before_running(tmp_path: Path) -> None:
         expect: {intent: toe_pian, causes: [gut]}
 """,
     )
-    code, text = run(str(path))
     assert code == 1
     assert "intent: 'toe_pian' is not known to the loaded intents; did you mean 'toe_pain'?" in text
     assert "causes: 'gut' is not known to the loaded intents; did you mean 'gout'?" in text
