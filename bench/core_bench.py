@@ -120,13 +120,16 @@ def start_to_first_prompt() -> None:
 
 def conversation_rss() -> None:
     script = (
-        "import resource, sys, io\n"
+        "import sys, io\n"
         "from assistant.cli import main\n"
         "lines = b'my calf feels hot\\n' + b'no\\n' * 12\n"
         "sys.stdin = io.TextIOWrapper(io.BytesIO(lines))\n"
         "sys.stdout = io.StringIO()\n"
         "main(['--text', '--no-summary'])\n"
-        "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so it would report this
+        # (large) benchmark process instead of the conversation.
+        "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "sys.stderr.write(hwm.split()[1])\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
