@@ -291,6 +291,14 @@ def run(models: Path, *argv: str) -> Run:
     return Run(code, out.getvalue(), err.getvalue())
 
 
+def assert_refused(result: Run, models: Path, *messages: str) -> None:
+    """The download failed, saying each of ``messages``, and left nothing in ``models``."""
+    assert result.code == 1, result.out
+    for message in messages:
+        assert message in result.err, result.err
+    assert leftovers(models) == []
+
+
 def leftovers(models: Path) -> list[str]:
     return sorted(path.name for path in models.iterdir()) if models.exists() else []
 
@@ -381,10 +389,7 @@ def test_the_progress_bar_is_drawn_on_a_terminal(server: ModelServer, models: Pa
 def test_a_wrong_checksum_is_refused_and_nothing_is_left(server: ModelServer, models: Path) -> None:
     url = offer(server, model_zip(NAME), md5="0" * 32)
     result = run(models, "download", NAME, "--catalog", url)
-    assert result.code == 1
-    assert "does not match the catalog's checksum" in result.err
-    assert "nothing was installed" in result.err
-    assert leftovers(models) == []
+    assert_refused(result, models, "does not match the catalog's checksum", "nothing was installed")
 
 
 @pytest.mark.parametrize("delta", [-1, +1])
@@ -392,9 +397,7 @@ def test_a_wrong_size_is_refused_before_downloading(server: ModelServer, models:
     body = model_zip(NAME)
     url = offer(server, body, size=len(body) + delta)
     result = run(models, "download", NAME, "--catalog", url)
-    assert result.code == 1
-    assert f"offers {len(body)} bytes" in result.err
-    assert leftovers(models) == []
+    assert_refused(result, models, f"offers {len(body)} bytes")
 
 
 def test_a_server_sending_more_than_the_catalog_size_is_cut_off(server: ModelServer, models: Path) -> None:
@@ -403,9 +406,7 @@ def test_a_server_sending_more_than_the_catalog_size_is_cut_off(server: ModelSer
     url = offer(server, body, size=len(body) - 10)
     server.routes[f"/{NAME}.zip"].send_length = False
     result = run(models, "download", NAME, "--catalog", url)
-    assert result.code == 1
-    assert f"sent more than the catalog's {len(body) - 10} bytes" in result.err
-    assert leftovers(models) == []
+    assert_refused(result, models, f"sent more than the catalog's {len(body) - 10} bytes")
 
 
 def test_a_restarted_download_checks_the_size_again(server: ModelServer, models: Path) -> None:
@@ -416,9 +417,7 @@ def test_a_restarted_download_checks_the_size_again(server: ModelServer, models:
     models.mkdir()
     partial_path(models, NAME).write_bytes(body[:100])
     result = run(models, "download", NAME, "--catalog", url)
-    assert result.code == 1
-    assert f"but the catalog says {len(body) - 10}" in result.err
-    assert leftovers(models) == []
+    assert_refused(result, models, f"but the catalog says {len(body) - 10}")
 
 
 # --- Interrupted downloads -----------------------------------------------------------------------
@@ -560,11 +559,7 @@ def test_an_unsafe_archive_is_refused_and_nothing_is_left(
     build, reason = UNSAFE[case]
     url = offer(server, build(tmp_path))
     result = run(models, "download", NAME, "--catalog", url)
-    assert result.code == 1, result.out
-    assert f"refusing to install {NAME}" in result.err
-    assert reason in result.err
-    assert "nothing was installed" in result.err
-    assert leftovers(models) == []
+    assert_refused(result, models, f"refusing to install {NAME}", reason, "nothing was installed")
     assert not (tmp_path / "evil").exists(), "nothing was written outside the models folder"
 
 
