@@ -114,13 +114,9 @@ def _synonyms(r: Reader, value: Any) -> dict[str, str]:
 
 def _sources(r: Reader, value: Any) -> dict[str, Source]:
     out: dict[str, Source] = {}
-    if value is None:
-        return out
-    if not isinstance(value, dict):
-        r.report(("sources",), "sources should be a mapping: an id, then its title and url")
-        return out
-    for sid, body in value.items():
-        path: YamlPath = ("sources", sid)
+    for sid, path, body in r.keyed(
+        ("sources",), value, what="sources", example="an id, then its title and url"
+    ):
         ident = r.ident(path, sid, what="the source id")
         m = r.mapping(path, body, what=f"source {sid!r}", allowed=SOURCE_KEYS, required=("title",))
         if ident is None or m is None:
@@ -244,13 +240,8 @@ def _answer_words(
 
 def _scores(r: Reader, value: Any) -> list[tuple[Score, YamlPath]]:
     out: list[tuple[Score, YamlPath]] = []
-    if value is None:
-        return out
-    if not isinstance(value, dict):
-        r.report(("scores",), "scores should be a mapping: a score id, then its description and points")
-        return out
-    for sid, body in value.items():
-        path: YamlPath = ("scores", sid)
+    example = "a score id, then its description and points"
+    for sid, path, body in r.keyed(("scores",), value, what="scores", example=example):
         ident = r.ident(path, sid, what="the score id")
         m = r.mapping(path, body, what=f"score {sid!r}", allowed=SCORE_KEYS, required=("points",))
         if ident is None or m is None:

@@ -80,6 +80,17 @@ class Reader:
                 self.report(path, f"{what} is missing the required key '{key}:'")
         return value
 
+    def keyed(
+        self, path: YamlPath, value: Any, *, what: str, example: str
+    ) -> list[tuple[Any, YamlPath, Any]]:
+        """The entries of an optional mapping of ids to bodies, each with its path."""
+        if value is None:
+            return []
+        if not isinstance(value, dict):
+            self.report(path, f"{what} should be a mapping: {example}")
+            return []
+        return [(key, (*path, key), body) for key, body in value.items()]
+
     def sequence(self, path: YamlPath, value: Any, *, what: str, min_items: int = 0) -> list[Any]:
         if value is None and min_items == 0:
             return []
