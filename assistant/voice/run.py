@@ -30,6 +30,10 @@ from assistant.voice.wavinput import iter_wav_chunks, read_wav_info
 log = logging.getLogger(__name__)
 
 
+class RecognitionError(AudioError):
+    """The speech recognizer failed mid-conversation."""
+
+
 class VoiceError(AssistantError):
     """Voice mode cannot start; the message says why and what to do."""
 
@@ -186,9 +190,16 @@ def run_turns(
             session.end_of_input()
             return
         allowed = expected_phrases(session.dialog)
-        recognizer.set_phrases(allowed)
         try:
+            recognizer.set_phrases(allowed)
             result = listen(chunks, recognizer, detector, on_partial=heard.partial)
+        except AudioError:
+            raise
+        except Exception as exc:
+            # The recognizer is an edge like the microphone: its failure ends listening, not the
+            # conversation (the caller carries on by typing, or reports it for WAV input).
+            log.debug("the recognizer failed", exc_info=True)
+            raise RecognitionError(f"speech recognition stopped working ({exc})") from None
         finally:
             # End of the turn: release the microphone (or file) now, not after the reply.
             close = getattr(chunks, "close", None)
