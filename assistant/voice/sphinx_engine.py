@@ -190,6 +190,13 @@ class SphinxRecognizer:
         self._decoder.activate_search(name)
         self._phrases = tuple(kept)
 
+    def snapshot(self) -> str:
+        """The decoder's adaptive state (its running cepstral mean), to undo a second look at audio."""
+        return str(self._decoder.get_cmn())
+
+    def restore(self, state: str) -> None:
+        self._decoder.set_cmn(state)
+
     def accept(self, chunk: AudioChunk) -> str | None:
         pcm = self._converter.convert(chunk).pcm
         if not self._in_utterance:

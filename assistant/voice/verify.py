@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 from rapidfuzz import fuzz
 
@@ -19,6 +20,16 @@ from assistant.voice.audio import AudioChunk
 from assistant.voice.recognizer import Recognizer, Transcript
 
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Adaptive(Protocol):
+    """A recognizer whose state adapts to what it hears, and can be put back."""
+
+    def snapshot(self) -> str: ...
+
+    def restore(self, state: str) -> None: ...
+
 
 #: What an utterance means as an answer ("yes", "no", "unsure"), or None.
 Meaning = Callable[[str], str | None]
@@ -81,10 +92,16 @@ class VerifiedRecognizer:
         audio, self._audio = self._audio, []
         if self._phrases is None or not heard.text or not audio or heard.text in self.trusted:
             return heard
+        # A second look at the same audio must not teach the recognizer twice: adaptive state
+        # (PocketSphinx's running cepstral mean) drifts otherwise, and later turns are misheard.
+        adaptive = self.inner if isinstance(self.inner, Adaptive) else None
+        state = adaptive.snapshot() if adaptive else None
         self.inner.set_phrases(None)
         for chunk in audio:
             self.inner.accept(chunk)
         free = self.inner.finish().text
+        if adaptive and state is not None:
+            adaptive.restore(state)
         self.inner.set_phrases(self._phrases)
         if agrees(heard.text, free, self.meaning):
             return heard
