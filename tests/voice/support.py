@@ -15,14 +15,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant.dialog import Dialog
 from assistant.events import Event
 from assistant.knowledge import Knowledge
 from assistant.session import Session
 from assistant.settings import Settings
+from assistant.voice.audio import mono_int16
 from assistant.voice.endpoint import EndpointConfig
 from assistant.voice.recognizer import Recognizer
 from assistant.voice.run import Heard, run_turns, wav_turns
+from assistant.voice.wavinput import read_wav
 from tests.voice.speech import (
     Line,
     Synth,
@@ -49,6 +53,56 @@ pcm.filecap {{
 }}
 """
 
+#: ALSA configuration with both directions faked: capture reads raw 16 kHz audio from ``infile``,
+#: playback appends raw 22.05 kHz audio to ``played`` (through a pipe: the ``file`` plugin would
+#: truncate a plain file at every open, and aplay opens the device once per sentence).
+DUPLEX_ASOUNDRC = """\
+pcm.!default {{
+  type asym
+  playback.pcm "fileplay"
+  capture.pcm "filecap"
+}}
+pcm.fileplay {{
+  type file
+  slave.pcm "null"
+  file "|cat >>{played}"
+  format "raw"
+}}
+pcm.filecap {{
+  type file
+  slave.pcm "null"
+  file "/dev/null"
+  infile "{infile}"
+  format "raw"
+}}
+"""
+
+#: Bytes per second the fake playback device receives (espeak's 22.05 kHz mono 16-bit).
+PLAYED_BYTES_PER_SECOND = 22050 * 2
+
+#: Python source for a subprocess: ``start_feeding(fifo, capture)`` makes the FIFO (the fake
+#: microphone's ``infile``) deliver the raw ``capture`` file, then silence for as long as the
+#: process lives. The FIFO is held open read-write, so every new input stream finds a writer and
+#: what one stream did not read stays for the next (see test_microphone_conversation.py).
+FIFO_FEEDER = """
+import os, threading
+
+def _feed(fifo, capture):
+    fd = os.open(fifo, os.O_RDWR)
+    with open(capture, "rb") as f:
+        data = memoryview(f.read())
+    while data:
+        data = data[os.write(fd, data) :]  # a write to a pipe may be partial
+    silence = bytes(3200)
+    while True:
+        os.write(fd, silence)
+
+def start_feeding(fifo, capture):
+    threading.Thread(target=_feed, args=(fifo, capture), daemon=True).start()
+"""
+
+RATE = 16_000
+
 
 def spoken(synth: Synth, lines: Sequence[Line]) -> list[Path]:
     return [synth(text, voice, speed) for text, voice, speed in lines]
@@ -60,6 +114,23 @@ def fake_home(tmp_path: Path, infile: Path) -> Path:
     home.mkdir()
     (home / ".asoundrc").write_text(ASOUNDRC.format(infile=infile))
     return home
+
+
+def duplex_home(tmp_path: Path, infile: Path, played: Path) -> Path:
+    """A new HOME whose ``.asoundrc`` is :data:`DUPLEX_ASOUNDRC`; ``played`` is created empty."""
+    home = tmp_path / "home"
+    home.mkdir()
+    played.touch()
+    (home / ".asoundrc").write_text(DUPLEX_ASOUNDRC.format(infile=infile, played=played))
+    return home
+
+
+def capture_pcm(wavs: Sequence[Path], *, lead_s: float = 0.3, gap_s: float = 1.5) -> bytes:
+    """One continuous raw recording (16 kHz mono s16le) of the WAV files, each followed by silence."""
+    pieces = [np.zeros(round(lead_s * RATE), np.int16)]
+    for wav in wavs:
+        pieces += [mono_int16(read_wav(wav)), np.zeros(round(gap_s * RATE), np.int16)]
+    return np.concatenate(pieces).astype("<i2").tobytes()
 
 
 def clean_env(home: Path) -> dict[str, str]:
