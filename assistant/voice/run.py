@@ -286,13 +286,24 @@ class StopListener:
         self.detector.reset()
         if not any(self.detector.feed(c) is not TurnState.WAITING for c in chunks):
             return False
+        try:
+            text = self._recognize(chunks)
+        except Exception:
+            # Like a missing microphone, a failing recognizer is no "stop". Raised from here, it
+            # would reach the speaker's caller as a speech failure and turn speech off for good.
+            log.debug("stop listener: the recognizer failed", exc_info=True)
+            return False
+        return snap(text, self.stop_phrases) != ""
+
+    def _recognize(self, chunks: list[AudioChunk]) -> str:
         previous = getattr(self.recognizer, "phrases", None)
         self.recognizer.set_phrases(self.grammar)
-        for chunk in chunks:
-            self.recognizer.accept(chunk)
-        text = self.recognizer.finish().text
-        self.recognizer.set_phrases(previous)
-        return snap(text, self.stop_phrases) != ""
+        try:
+            for chunk in chunks:
+                self.recognizer.accept(chunk)
+            return self.recognizer.finish().text
+        finally:
+            self.recognizer.set_phrases(previous)  # the turn's own phrases again, whatever happened
 
 
 def list_devices(out: TextIO) -> int:
