@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -44,16 +44,19 @@ class SpeechOutput:
     An emergency result is said with ``interruptible=False``: nothing cuts it short.
     """
 
-    def __init__(self, speaker: object, warn: TextIO) -> None:
+    def __init__(self, speaker: object, warn: TextIO, barge_in: StopListener | None = None) -> None:
         from assistant.voice.speaker import Pyttsx3Speaker  # noqa: PLC0415 - heavy, voice only
 
         assert isinstance(speaker, Pyttsx3Speaker)
         self.speaker = speaker
         self.warn = warn
+        self.barge_in = barge_in
 
     def emit(self, event: Event) -> None:
         if not isinstance(event, Say | Ask | Result):
             return
+        if self.barge_in is not None and self.barge_in.requested:
+            return  # "stop" was said: nothing more is spoken until the conversation has stopped
         urgent = isinstance(event, Result) and event.triage == "emergency"
         self.speaker.say(event.text, interruptible=not urgent, label=event.type)
         warning = self.speaker.pop_warning()
@@ -121,7 +124,7 @@ def _missing_package(package: str, exc: BaseException) -> VoiceError:
 
 
 def make_speech_output(
-    args: argparse.Namespace, warn: TextIO, should_stop: Callable[[], bool] | None = None
+    args: argparse.Namespace, warn: TextIO, should_stop: StopListener | None = None
 ) -> Output | None:
     """The speaker, or None (replies printed only) when speech output is off or unavailable."""
     if args.no_speech_output and not args.save_audio:
@@ -146,7 +149,7 @@ def make_speech_output(
         speaker = FileSpeaker(args.save_audio, rate=args.rate, voice=args.voice)
     else:
         return None
-    return SpeechOutput(speaker, warn)
+    return SpeechOutput(speaker, warn, should_stop)
 
 
 class Heard:
@@ -180,11 +183,20 @@ def run_turns(
     turns: Iterator[Iterable[AudioChunk]],
     endpoint: EndpointConfig,
     heard: Heard,
+    barge_in: StopListener | None = None,
 ) -> None:
-    """Listen for one turn at a time until the conversation ends or the turns run out."""
+    """Listen for one turn at a time until the conversation ends or the turns run out.
+
+    "stop" heard between two spoken sentences (``barge_in``) stops the conversation, as if it had
+    been the answer.
+    """
     detector = EndpointDetector(endpoint)
     session.start()
     while not session.finished:
+        if barge_in is not None and barge_in.requested:
+            barge_in.requested = False
+            session.interrupt()
+            return
         chunks = next(turns, None)
         if chunks is None:
             session.end_of_input()
@@ -273,6 +285,8 @@ class StopListener:
         self.grammar = [*stop_phrases, *others]
         self.window_s = window_s
         self.detector = EndpointDetector(EndpointConfig(min_speech_ms=60))
+        #: Set when "stop" was heard; the conversation loop stops the conversation and clears it.
+        self.requested = False
 
     def __call__(self) -> bool:
         from assistant.voice.microphone import Microphone  # noqa: PLC0415
@@ -293,7 +307,9 @@ class StopListener:
             # would reach the speaker's caller as a speech failure and turn speech off for good.
             log.debug("stop listener: the recognizer failed", exc_info=True)
             return False
-        return snap(text, self.stop_phrases) != ""
+        if snap(text, self.stop_phrases):
+            self.requested = True
+        return self.requested
 
     def _recognize(self, chunks: list[AudioChunk]) -> str:
         previous = getattr(self.recognizer, "phrases", None)
@@ -355,7 +371,7 @@ def run_voice(args: argparse.Namespace, session: Session, knowledge: Knowledge) 
             raise VoiceError(str(exc)) from None
         return 0
     try:
-        run_turns(session, recognizer, microphone_turns(args.input_device), endpoint, heard)
+        run_turns(session, recognizer, microphone_turns(args.input_device), endpoint, heard, stop_listener)
     except AudioError as exc:
         return _offer_text_mode(session, exc, json_input=args.json)
     return 0

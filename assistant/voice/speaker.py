@@ -221,7 +221,7 @@ class Pyttsx3Speaker:
             return
         self._warned = True
         message = f"speech output is not working: {self._problem}; the text is printed instead"
-        logger.warning("%s", message)
+        logger.info("%s", message)  # the caller shows pop_warning() to the person
         self._pending_warning = message
 
     def close(self) -> None:

@@ -219,6 +219,8 @@ class SphinxRecognizer:
         candidates: list[str] = []
         if text and (self._max_alternatives or self._phrases is not None):
             for number, best in enumerate(self._decoder.nbest()):
+                if best is None:
+                    continue  # pocketsphinx 5.1.1 can yield None in the n-best list
                 candidate = str(best.hypstr).strip()
                 if candidate and candidate != text and candidate not in candidates:
                     candidates.append(candidate)

@@ -375,16 +375,6 @@ def test_speech_output_failing_mid_conversation(
     assert "Call 911 now" in result.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The speech output failure is shown twice on stderr: Pyttsx3Speaker._warn_once logs it "
-        "with logger.warning (the CLI's logging prints WARNING records to stderr) and also hands it "
-        "to the caller through pop_warning(), which SpeechOutput (assistant/voice/run.py) prints "
-        "as 'warning: ...'. One of the two should go (e.g. the speaker logging at info level, "
-        "since its caller reports the warning)."
-    ),
-)
 @pytest.mark.usefixtures("sphinx")
 def test_speech_output_failure_is_reported_once(synth: Synth, tmp_path: Path) -> None:
     done, _, _ = speak_until_the_device_goes(synth, tmp_path, ["say", "ask", "result"], 3)
