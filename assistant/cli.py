@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     logs = p.add_argument_group("diagnostics")
     logs.add_argument("--debug", action="store_true", help="detailed log on stderr, including what was heard")
-    logs.add_argument("--quiet", action="store_true", help="warnings and errors only")
+    logs.add_argument("--quiet", action="store_true", help="errors only (no warnings)")
     return p
 
 
