@@ -48,6 +48,11 @@ def _sounddevice() -> ModuleType:
     return module
 
 
+def device_spec(device: str | None) -> int | str | None:
+    """``--input-device``: a number is a device index, anything else part of a device name."""
+    return int(device) if device and device.isdigit() else device
+
+
 def list_input_devices() -> list[InputDevice]:
     """All devices with at least one input channel ([] when there are none)."""
     sd = _sounddevice()

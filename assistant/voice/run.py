@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import TextIO
 
 from assistant.errors import AssistantError
-from assistant.events import Ask, Event, Result, Say
 from assistant.knowledge import Knowledge
-from assistant.output import Output, SafeOutput
+from assistant.output import SafeOutput
 from assistant.session import Session
 from assistant.vocabulary import domain_phrases, expected_phrases, snap, speakable
 from assistant.voice.audio import AudioChunk, AudioError
+from assistant.voice.barge_in import StopListener
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
+from assistant.voice.microphone import device_spec
 from assistant.voice.model_path import DOWNLOAD_COMMAND, ModelError, resolve_model_path
 from assistant.voice.recognizer import Recognizer, listen
+from assistant.voice.speech_output import make_speech_output
 from assistant.voice.verify import VerifiedRecognizer
 from assistant.voice.wavinput import iter_wav_chunks, read_wav_info
 
@@ -36,33 +38,6 @@ class RecognitionError(AudioError):
 
 class VoiceError(AssistantError):
     """Voice mode cannot start; the message says why and what to do."""
-
-
-class SpeechOutput:
-    """Speaks what the assistant says, after it has been printed.
-
-    An emergency result is said with ``interruptible=False``: nothing cuts it short.
-    """
-
-    def __init__(self, speaker: object, warn: TextIO, barge_in: StopListener | None = None) -> None:
-        from assistant.voice.speaker import Pyttsx3Speaker  # noqa: PLC0415 - heavy, voice only
-
-        assert isinstance(speaker, Pyttsx3Speaker)
-        self.speaker = speaker
-        self.warn = warn
-        self.barge_in = barge_in
-
-    def emit(self, event: Event) -> None:
-        if not isinstance(event, Say | Ask | Result):
-            return
-        if self.barge_in is not None and self.barge_in.requested:
-            return  # "stop" was said: nothing more is spoken until the conversation has stopped
-        urgent = isinstance(event, Result) and event.triage == "emergency"
-        self.speaker.say(event.text, interruptible=not urgent, label=event.type)
-        warning = self.speaker.pop_warning()
-        if warning:
-            self.warn.write(f"warning: {warning}\n")
-            self.warn.flush()
 
 
 def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: TextIO) -> Recognizer:
@@ -121,35 +96,6 @@ def _missing_package(package: str, exc: BaseException) -> VoiceError:
         f"the speech recognizer package {package!r} cannot be loaded ({exc}): "
         f"run `pip install {package}`, or use --text to continue in text mode"
     )
-
-
-def make_speech_output(
-    args: argparse.Namespace, warn: TextIO, should_stop: StopListener | None = None
-) -> Output | None:
-    """The speaker, or None (replies printed only) when speech output is off or unavailable."""
-    if args.no_speech_output and not args.save_audio:
-        return None
-    from assistant.voice.speaker import FileSpeaker, Pyttsx3Speaker, speaker_available  # noqa: PLC0415
-
-    playback = not args.no_speech_output
-    if playback:
-        available, reason = speaker_available()
-        if not available:
-            warn.write(f"Speech output is not available ({reason}); replies are printed instead.\n")
-            playback = False
-    if playback:
-        speaker: Pyttsx3Speaker = Pyttsx3Speaker(
-            rate=args.rate,
-            voice=args.voice,
-            save_dir=args.save_audio,
-            should_stop=should_stop,
-            stop_during_playback=False,
-        )
-    elif args.save_audio:
-        speaker = FileSpeaker(args.save_audio, rate=args.rate, voice=args.voice)
-    else:
-        return None
-    return SpeechOutput(speaker, warn, should_stop)
 
 
 class Heard:
@@ -234,10 +180,6 @@ def wav_turns(paths: list[Path]) -> Iterator[Iterable[AudioChunk]]:
         yield iter_wav_chunks(path)
 
 
-def device_spec(device: str | None) -> int | str | None:
-    return int(device) if device and device.isdigit() else device
-
-
 def microphone_turns(device: str | None) -> Iterator[Iterable[AudioChunk]]:
     """One microphone stream per turn, opened after the reply was spoken (half-duplex).
 
@@ -261,65 +203,6 @@ def _microphone_turns(spec: int | str | None) -> Iterator[Iterable[AudioChunk]]:
 
     while True:
         yield one_turn()
-
-
-class StopListener:
-    """Between two spoken sentences, listens briefly for "stop" (barge-in on half-duplex audio).
-
-    A short recording is taken only after a sentence has finished playing, so the assistant never
-    hears itself. Silence costs nothing more; speech is recognized against the stop phrases and
-    a few other short answers, and only a stop phrase interrupts.
-    """
-
-    def __init__(
-        self,
-        recognizer: Recognizer,
-        device: str | None,
-        stop_phrases: list[str],
-        others: list[str],
-        window_s: float = 0.4,
-    ) -> None:
-        self.recognizer = recognizer
-        self.device = device
-        self.stop_phrases = stop_phrases
-        self.grammar = [*stop_phrases, *others]
-        self.window_s = window_s
-        self.detector = EndpointDetector(EndpointConfig(min_speech_ms=60))
-        #: Set when "stop" was heard; the conversation loop stops the conversation and clears it.
-        self.requested = False
-
-    def __call__(self) -> bool:
-        from assistant.voice.microphone import Microphone  # noqa: PLC0415
-
-        try:
-            with Microphone(device_spec(self.device)) as mic:
-                chunks = list(mic.chunks(max_seconds=self.window_s))
-        except AudioError:
-            log.debug("stop listener: microphone unavailable", exc_info=True)
-            return False
-        self.detector.reset()
-        if not any(self.detector.feed(c) is not TurnState.WAITING for c in chunks):
-            return False
-        try:
-            text = self._recognize(chunks)
-        except Exception:
-            # Like a missing microphone, a failing recognizer is no "stop". Raised from here, it
-            # would reach the speaker's caller as a speech failure and turn speech off for good.
-            log.debug("stop listener: the recognizer failed", exc_info=True)
-            return False
-        if snap(text, self.stop_phrases):
-            self.requested = True
-        return self.requested
-
-    def _recognize(self, chunks: list[AudioChunk]) -> str:
-        previous = getattr(self.recognizer, "phrases", None)
-        self.recognizer.set_phrases(self.grammar)
-        try:
-            for chunk in chunks:
-                self.recognizer.accept(chunk)
-            return self.recognizer.finish().text
-        finally:
-            self.recognizer.set_phrases(previous)  # the turn's own phrases again, whatever happened
 
 
 def list_devices(out: TextIO) -> int:

@@ -35,8 +35,9 @@ from assistant.session import Session
 from assistant.settings import Settings
 from assistant.vocabulary import speakable
 from assistant.voice.audio import AudioChunk, mono_int16
+from assistant.voice.barge_in import StopListener
 from assistant.voice.endpoint import EndpointConfig
-from assistant.voice.run import Heard, StopListener, embedded_recognizer, run_turns, wav_turns
+from assistant.voice.run import Heard, embedded_recognizer, run_turns, wav_turns
 from assistant.voice.speaker import render_wav
 from assistant.voice.speaker_text import split_sentences
 from assistant.voice.wavinput import CHUNK_SECONDS, read_wav

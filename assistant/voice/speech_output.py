@@ -1,0 +1,66 @@
+"""What the assistant says, spoken: after it has been printed, never instead of it."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from assistant.events import Ask, Event, Result, Say
+from assistant.output import Output
+from assistant.voice.barge_in import StopListener
+
+
+class SpeechOutput:
+    """Speaks what the assistant says, after it has been printed.
+
+    An emergency result is said with ``interruptible=False``: nothing cuts it short.
+    """
+
+    def __init__(self, speaker: object, warn: TextIO, barge_in: StopListener | None = None) -> None:
+        from assistant.voice.speaker import Pyttsx3Speaker  # noqa: PLC0415 - heavy, voice only
+
+        assert isinstance(speaker, Pyttsx3Speaker)
+        self.speaker = speaker
+        self.warn = warn
+        self.barge_in = barge_in
+
+    def emit(self, event: Event) -> None:
+        if not isinstance(event, Say | Ask | Result):
+            return
+        if self.barge_in is not None and self.barge_in.requested:
+            return  # "stop" was said: nothing more is spoken until the conversation has stopped
+        urgent = isinstance(event, Result) and event.triage == "emergency"
+        self.speaker.say(event.text, interruptible=not urgent, label=event.type)
+        warning = self.speaker.pop_warning()
+        if warning:
+            self.warn.write(f"warning: {warning}\n")
+            self.warn.flush()
+
+
+def make_speech_output(
+    args: argparse.Namespace, warn: TextIO, should_stop: StopListener | None = None
+) -> Output | None:
+    """The speaker, or None (replies printed only) when speech output is off or unavailable."""
+    if args.no_speech_output and not args.save_audio:
+        return None
+    from assistant.voice.speaker import FileSpeaker, Pyttsx3Speaker, speaker_available  # noqa: PLC0415
+
+    playback = not args.no_speech_output
+    if playback:
+        available, reason = speaker_available()
+        if not available:
+            warn.write(f"Speech output is not available ({reason}); replies are printed instead.\n")
+            playback = False
+    if playback:
+        speaker: Pyttsx3Speaker = Pyttsx3Speaker(
+            rate=args.rate,
+            voice=args.voice,
+            save_dir=args.save_audio,
+            should_stop=should_stop,
+            stop_during_playback=False,
+        )
+    elif args.save_audio:
+        speaker = FileSpeaker(args.save_audio, rate=args.rate, voice=args.voice)
+    else:
+        return None
+    return SpeechOutput(speaker, warn, should_stop)
