@@ -131,11 +131,15 @@ def _sources(r: Reader, value: Any) -> dict[str, Source]:
 
 def _weighted(r: Reader, path: YamlPath, value: Any, what: str) -> tuple[Weighted, ...]:
     out: list[Weighted] = []
-    for i, item in enumerate(r.sequence(path, value, what=what)):
-        ipath = (*path, i)
-        m = r.mapping(ipath, item, what=f"an item of {what}", allowed=WEIGHT_KEYS, required=("when", "add"))
-        if m is None:
-            continue
+    for ipath, m in r.records(
+        path,
+        value,
+        what=what,
+        each=f"an item of {what}",
+        allowed=WEIGHT_KEYS,
+        required=("when", "add"),
+        min_items=0,
+    ):
         cond = r.condition((*ipath, "when"), m.get("when"), what="the condition")
         add = r.number((*ipath, "add"), m.get("add"), what="add")
         if cond is not None and add is not None:
@@ -145,11 +149,14 @@ def _weighted(r: Reader, path: YamlPath, value: Any, what: str) -> tuple[Weighte
 
 def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
     out: list[tuple[Question, YamlPath]] = []
-    for i, item in enumerate(r.sequence(("questions",), value, what="questions", min_items=1)):
-        path: YamlPath = ("questions", i)
-        m = r.mapping(path, item, what="a question", allowed=QUESTION_KEYS, required=("id", "kind", "ask"))
-        if m is None:
-            continue
+    for path, m in r.records(
+        ("questions",),
+        value,
+        what="questions",
+        each="a question",
+        allowed=QUESTION_KEYS,
+        required=("id", "kind", "ask"),
+    ):
         qid = r.ident((*path, "id"), m.get("id"), what="the question id")
         kind = r.one_of((*path, "kind"), m.get("kind"), KINDS, what="kind")
         ask = r.text((*path, "ask"), m.get("ask"), what="ask")
@@ -254,11 +261,9 @@ def _scores(r: Reader, value: Any) -> list[tuple[Score, YamlPath]]:
 
 def _causes(r: Reader, value: Any) -> list[tuple[Cause, YamlPath]]:
     out: list[tuple[Cause, YamlPath]] = []
-    for i, item in enumerate(r.sequence(("causes",), value, what="causes", min_items=1)):
-        path: YamlPath = ("causes", i)
-        m = r.mapping(path, item, what="a cause", allowed=CAUSE_KEYS, required=("id", "name", "says"))
-        if m is None:
-            continue
+    for path, m in r.records(
+        ("causes",), value, what="causes", each="a cause", allowed=CAUSE_KEYS, required=("id", "name", "says")
+    ):
         cid = r.ident((*path, "id"), m.get("id"), what="the cause id")
         name = r.text((*path, "name"), m.get("name"), what="name")
         says = r.text((*path, "says"), m.get("says"), what="says")
@@ -273,11 +278,14 @@ def _causes(r: Reader, value: Any) -> list[tuple[Cause, YamlPath]]:
 
 def _triage(r: Reader, value: Any) -> list[tuple[TriageRule, YamlPath]]:
     out: list[tuple[TriageRule, YamlPath]] = []
-    for i, item in enumerate(r.sequence(("triage",), value, what="triage", min_items=1)):
-        path: YamlPath = ("triage", i)
-        m = r.mapping(path, item, what="a triage rule", allowed=RULE_KEYS, required=("level", "when", "say"))
-        if m is None:
-            continue
+    for path, m in r.records(
+        ("triage",),
+        value,
+        what="triage",
+        each="a triage rule",
+        allowed=RULE_KEYS,
+        required=("level", "when", "say"),
+    ):
         level = r.one_of((*path, "level"), m.get("level"), TRIAGE_LEVELS, what="level")
         when = r.condition((*path, "when"), m.get("when"), what="when")
         say = r.text((*path, "say"), m.get("say"), what="say")

@@ -91,6 +91,25 @@ class Reader:
             return []
         return [(key, (*path, key), body) for key, body in value.items()]
 
+    def records(
+        self,
+        path: YamlPath,
+        value: Any,
+        *,
+        what: str,
+        each: str,
+        allowed: Collection[str],
+        required: Collection[str],
+        min_items: int = 1,
+    ) -> list[tuple[YamlPath, dict[str, Any]]]:
+        """The usable mappings of a list of mappings (questions, causes, rules), each with its path."""
+        out: list[tuple[YamlPath, dict[str, Any]]] = []
+        for i, item in enumerate(self.sequence(path, value, what=what, min_items=min_items)):
+            m = self.mapping((*path, i), item, what=each, allowed=allowed, required=required)
+            if m is not None:
+                out.append(((*path, i), m))
+        return out
+
     def sequence(self, path: YamlPath, value: Any, *, what: str, min_items: int = 0) -> list[Any]:
         if value is None and min_items == 0:
             return []
