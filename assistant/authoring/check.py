@@ -18,7 +18,7 @@ from typing import TextIO
 
 from assistant.authoring.ambiguity import phrase_collisions
 from assistant.authoring.casefile import load_case_file
-from assistant.authoring.cli_args import UsageError, parser
+from assistant.authoring.cli_args import add_paths, parse, parser
 from assistant.authoring.conversation_tests import find_case_files, reference_problems
 from assistant.authoring.lint import lint_intent
 from assistant.authoring.words import WordChecker, lint_system
@@ -147,13 +147,7 @@ def format_text(report: CheckReport) -> str:
 def check_command(argv: Sequence[str], out: TextIO) -> int:
     """0: no errors (warnings allowed unless --strict); 1: problems found; 2: usage error."""
     p = parser("assistant check", "Check intent files and report every problem with its file and line.")
-    p.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="intent files or folders (default: intents/ and the user's drop-in folder)",
-    )
+    add_paths(p, "intent files or folders (default: intents/ and the user's drop-in folder)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.add_argument(
@@ -161,17 +155,9 @@ def check_command(argv: Sequence[str], out: TextIO) -> int:
         action="store_true",
         help="skip matching every phrase against every intent (slow with thousands of intents)",
     )
-    try:
-        args = p.parse_args(list(argv))
-        if args.help:
-            out.write(p.format_help())
-            return 0
-        missing = [x for x in args.paths if not x.exists()]
-        if missing:
-            raise UsageError(f"no such file or folder: {display_path(missing[0])}")
-    except UsageError as exc:
-        out.write(f"assistant check: {exc}\n{p.format_usage()}")
-        return 2
+    args = parse(p, argv, out)
+    if isinstance(args, int):
+        return args
     try:
         report = run_check(args.paths or None, ambiguity=not args.no_ambiguity)
     except Exception as exc:

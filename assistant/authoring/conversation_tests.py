@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from assistant.authoring.casefile import NO_INTENT, Case, CaseFile, Expect, is_case_file, load_case_file
-from assistant.authoring.cli_args import UsageError, parser
+from assistant.authoring.cli_args import add_paths, parse, parser
 from assistant.authoring.workspace import SHIPPED_SYSTEM
 from assistant.dialog import COMPLAINT, CONFIRM, SAVE_SUMMARY, Dialog
 from assistant.errors import IntentError
@@ -285,13 +285,7 @@ def run_file(cf: CaseFile, cache: KnowledgeCache, name_filter: str = "") -> File
 def test_command(argv: Sequence[str], out: TextIO) -> int:
     """``assistant test [PATH...]``: 0 when every case passes, 1 on a failure, 2 on a usage error."""
     p = parser("assistant test", "Run conversation tests (YAML files with 'tests:') through the real dialog.")
-    p.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="test files or folders (default: the tests/ folder beside each intents folder)",
-    )
+    add_paths(p, "test files or folders (default: the tests/ folder beside each intents folder)")
     p.add_argument(
         "--intents", metavar="DIR", type=Path, action="append", default=[], help="also load intents from DIR"
     )
@@ -299,17 +293,9 @@ def test_command(argv: Sequence[str], out: TextIO) -> int:
         "-k", dest="name", default="", metavar="TEXT", help="run only cases whose name contains TEXT"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="list every case, not only failures")
-    try:
-        args = p.parse_args(list(argv))
-        if args.help:
-            out.write(p.format_help())
-            return 0
-        missing = [x for x in [*args.paths, *args.intents] if not x.exists()]
-        if missing:
-            raise UsageError(f"no such file or folder: {display_path(missing[0])}")
-    except UsageError as exc:
-        out.write(f"assistant test: {exc}\n{p.format_usage()}")
-        return 2
+    args = parse(p, argv, out, must_exist=lambda a: [*a.paths, *a.intents])
+    if isinstance(args, int):
+        return args
     paths = args.paths or default_test_dirs(args.intents)
     files = find_case_files(paths)
     if not files:
