@@ -23,9 +23,16 @@ from assistant.errors import ConditionError
 AnswerValue = str | int
 
 
+# Each node answers ``holds(facts)`` itself: one call per node instead of a chain of type tests
+# (conditions are evaluated tens of thousands of times when `assistant check` explores an intent).
+
+
 @dataclass(frozen=True)
 class Always:
     column: int = 1
+
+    def holds(self, facts: Facts) -> bool:
+        return True
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,9 @@ class Is:
     column: int
     value_column: int
 
+    def holds(self, facts: Facts) -> bool:
+        return (facts.value(self.name) == self.value) != self.negated
+
 
 @dataclass(frozen=True)
 class In:
@@ -43,6 +53,9 @@ class In:
     values: tuple[str, ...]
     column: int
     value_columns: tuple[int, ...]
+
+    def holds(self, facts: Facts) -> bool:
+        return facts.value(self.name) in self.values
 
 
 @dataclass(frozen=True)
@@ -52,11 +65,20 @@ class Compare:
     number: float
     column: int
 
+    def holds(self, facts: Facts) -> bool:
+        value = facts.value(self.name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        return _OPS[self.op](float(value), self.number)
+
 
 @dataclass(frozen=True)
 class Answered:
     name: str
     column: int
+
+    def holds(self, facts: Facts) -> bool:
+        return facts.value(self.name) is not None
 
 
 @dataclass(frozen=True)
@@ -64,17 +86,26 @@ class Not:
     inner: Condition
     column: int
 
+    def holds(self, facts: Facts) -> bool:
+        return not self.inner.holds(facts)
+
 
 @dataclass(frozen=True)
 class AllOf:
     items: tuple[Condition, ...]
     column: int
 
+    def holds(self, facts: Facts) -> bool:
+        return all(item.holds(facts) for item in self.items)
+
 
 @dataclass(frozen=True)
 class AnyOf:
     items: tuple[Condition, ...]
     column: int
+
+    def holds(self, facts: Facts) -> bool:
+        return any(item.holds(facts) for item in self.items)
 
 
 Condition = Always | Is | In | Compare | Answered | Not | AllOf | AnyOf
@@ -260,24 +291,7 @@ class Facts:
 
 def evaluate(cond: Condition, facts: Facts) -> bool:
     """Evaluate a parsed condition. Unanswered questions make comparisons false."""
-    if isinstance(cond, Always):
-        return True
-    if isinstance(cond, Is):
-        return (facts.value(cond.name) == cond.value) != cond.negated
-    if isinstance(cond, In):
-        return facts.value(cond.name) in cond.values
-    if isinstance(cond, Compare):
-        value = facts.value(cond.name)
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            return False
-        return _OPS[cond.op](float(value), cond.number)
-    if isinstance(cond, Answered):
-        return facts.value(cond.name) is not None
-    if isinstance(cond, Not):
-        return not evaluate(cond.inner, facts)
-    if isinstance(cond, AllOf):
-        return all(evaluate(c, facts) for c in cond.items)
-    return any(evaluate(c, facts) for c in cond.items)
+    return cond.holds(facts)
 
 
 def walk(cond: Condition) -> Iterator[Condition]:

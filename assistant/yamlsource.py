@@ -34,9 +34,9 @@ class LoadedYaml:
 
     path: Path
     data: Any
-    #: Where each value and key starts (PyYAML marks; turned into a Location only when reported).
-    values: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
-    keys: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
+    #: Where each value and key starts, as 0-based (line, column): a Location only when reported.
+    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     #: Paths whose value was an unquoted word like ``yes`` that YAML read as a boolean.
     boolean_words: dict[YamlPath, str] = field(default_factory=dict)
     #: Paths of scalars written in quotes (condition columns shift by one).
@@ -53,13 +53,17 @@ class LoadedYaml:
         probe = path
         while probe:
             if probe in table:
-                return _location(self.shown_path, table[probe])
+                return _at(self.shown_path, table[probe])
             if probe in self.values:
-                return _location(self.shown_path, self.values[probe])
+                return _at(self.shown_path, self.values[probe])
             probe = probe[:-1]
         if () in self.values:
-            return _location(self.shown_path, self.values[()])
+            return _at(self.shown_path, self.values[()])
         return Location(self.shown_path, 1, 1)
+
+
+def _at(shown: str, place: tuple[int, int]) -> Location:
+    return Location(shown, place[0] + 1, place[1] + 1)
 
 
 def _location(shown: str, mark: yaml.Mark | None) -> Location:
@@ -79,7 +83,8 @@ class _Builder:
         self.building: set[int] = set()
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
-        self.loaded.values[path] = node.start_mark
+        mark = node.start_mark
+        self.loaded.values[path] = (mark.line, mark.column)
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             self._refuse_tag(node)
             return None
@@ -166,7 +171,7 @@ class _Builder:
                     )
                 )
             sub = (*path, key)
-            self.loaded.keys[sub] = key_node.start_mark
+            self.loaded.keys[sub] = (key_node.start_mark.line, key_node.start_mark.column)
             result[key] = self.build(value_node, sub)
         return result
 

@@ -21,7 +21,6 @@ from assistant.problems import Problem, display_path
 
 
 def phrase_collisions(knowledge: Knowledge, items: list[LoadedIntent]) -> list[Problem]:
-    matcher = knowledge.matcher
     by_id = {i.intent.id: i for i in items}
     words: dict[str, frozenset[str]] = {}
     owners: dict[frozenset[str], set[str]] = defaultdict(set)
@@ -36,7 +35,7 @@ def phrase_collisions(knowledge: Knowledge, items: list[LoadedIntent]) -> list[P
         for j, phrase in enumerate(intent.phrases):
             if len(owners[words[phrase]]) < 2:
                 continue  # no other intent has these words: it cannot reach 100 (see above)
-            matches = matcher.match(phrase)
+            matches = knowledge.matcher.match(phrase)  # built on first use: rarely needed
             own = next((m for m in matches if m.intent.id == intent.id), None)
             other = next((m for m in matches if m.intent.id != intent.id), None)
             if other is None or (own is not None and other.score < own.score):

@@ -76,14 +76,16 @@ def check_paths(paths: Sequence[Path] | None = None) -> list[Path]:
 def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) -> CheckReport:
     """Load, validate and lint; every problem found, errors and warnings, sorted by place."""
     read = check_paths(paths)
-    ws = load_workspace(read)
+    # Each intent's own logic is linted as it loads (on every core); what needs all the intents
+    # (the words the assistant understands, ambiguity between intents) comes after.
+    ws = load_workspace(read, check=lint_intent)
     problems = list(ws.problems)
     knowledge = ws.knowledge()
     if knowledge is not None:
         words = WordChecker(knowledge)
         problems += lint_system(knowledge, words)
         # Workers get an index, not the intent: they share the loaded files with this process.
-        for found in parallel_map(_lint_one, range(len(ws.intents)), (words, ws.intents)):
+        for found in parallel_map(_lint_words, range(len(ws.intents)), (words, ws.intents)):
             problems += found
         if ambiguity:
             problems += phrase_collisions(knowledge, ws.intents)
@@ -92,9 +94,9 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
     return CheckReport(unique, len(ws.files), len(ws.intents))
 
 
-def _lint_one(context: tuple[WordChecker, list[LoadedIntent]], index: int) -> list[Problem]:
+def _lint_words(context: tuple[WordChecker, list[LoadedIntent]], index: int) -> list[Problem]:
     words, intents = context
-    return [*lint_intent(intents[index]), *words.lint(intents[index])]
+    return words.lint(intents[index])
 
 
 def _check_conversation_tests(

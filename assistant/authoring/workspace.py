@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.filereader import SHIPPED_SYSTEM, FileSet, LoadedIntent, read_intent_files
+from assistant.filereader import SHIPPED_SYSTEM, FileSet, IntentCheck, LoadedIntent, read_intent_files
 from assistant.knowledge import Knowledge
 from assistant.yamlsource import LoadedYaml
 
@@ -32,7 +32,10 @@ class Workspace(FileSet):
         return next((li.source for li in self.intents if li.intent.id == intent_id), None)
 
 
-def load_workspace(paths: Sequence[Path]) -> Workspace:
-    """Read and check every file; keep what loaded and every problem found."""
-    fs = read_intent_files(paths)
+def load_workspace(paths: Sequence[Path], check: IntentCheck | None = None) -> Workspace:
+    """Read and check every file; keep what loaded and every problem found.
+
+    ``check`` runs on each intent as it loads, on every core (see :func:`read_intent_files`).
+    """
+    fs = read_intent_files(paths, check=check)
     return Workspace(fs.system, fs.intents, fs.problems, fs.files, fs.test_files)
