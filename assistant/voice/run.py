@@ -16,7 +16,7 @@ from typing import TextIO
 
 from assistant.errors import AssistantError
 from assistant.knowledge import Knowledge
-from assistant.output import SafeOutput
+from assistant.output import SafeOutput, TimeoutOutput
 from assistant.session import Session
 from assistant.vocabulary import domain_phrases, expected_phrases, snap, speakable
 from assistant.voice.audio import AudioChunk, AudioError
@@ -238,8 +238,8 @@ def run_voice(args: argparse.Namespace, session: Session, knowledge: Knowledge) 
         )
     speech = make_speech_output(args, sys.stderr, stop_listener)
     if speech is not None:
-        # After the printed text, never before it; a failure is reported once and text goes on.
-        session.outputs.append(SafeOutput(speech, "speech output", sys.stderr))
+        # After the printed text, never before it; a failure or a hang is reported once and text goes on.
+        session.outputs.append(SafeOutput(TimeoutOutput(speech), "speech output", sys.stderr))
     terminal = sys.stdout.isatty()
     heard = Heard(sys.stdout, show=not args.json, partials=terminal and not args.json)
     if args.wav:
