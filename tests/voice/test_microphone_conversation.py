@@ -28,7 +28,7 @@ import pytest
 from assistant.voice.audio import mono_int16
 from assistant.voice.wavinput import read_wav
 from tests.voice.speech import Synth
-from tests.voice.support import VOICE_ARGS, fake_home, json_events, run_python
+from tests.voice.support import FIFO_FEEDER, VOICE_ARGS, fake_home, json_events, run_python
 
 pytestmark = pytest.mark.voice
 
@@ -36,20 +36,12 @@ RATE = 16_000
 
 #: argv: FIFO, capture file, report file, then the assistant's arguments. The report lists, for
 #: every event the session emitted, how many microphone streams were open at that moment.
-FED_MICROPHONE = """
-import json, os, sys, threading
+FED_MICROPHONE = (
+    FIFO_FEEDER
+    + """
+import json, sys
 
-def feed(fifo, capture):
-    fd = os.open(fifo, os.O_RDWR)  # read-write: the pipe stays usable between streams
-    with open(capture, "rb") as f:
-        data = memoryview(f.read())
-    while data:
-        data = data[os.write(fd, data) :]  # a write to a pipe may be partial
-    silence = bytes(3200)
-    while True:
-        os.write(fd, silence)
-
-threading.Thread(target=feed, args=sys.argv[1:3], daemon=True).start()
+start_feeding(sys.argv[1], sys.argv[2])
 
 from assistant.session import Session
 from assistant.voice.microphone import Microphone
@@ -82,6 +74,7 @@ with open(sys.argv[3], "w") as out:
     json.dump({"events": report, "streams_opened": streams["opened"]}, out)
 sys.exit(status)
 """
+)
 
 
 @pytest.fixture(scope="module")
