@@ -8,7 +8,7 @@ taken for a command.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
 from assistant.answers import YesNoParser, parse_choice
@@ -83,68 +83,73 @@ def lint_words(knowledge: Knowledge, item: LoadedIntent) -> list[Problem]:
     return WordChecker(knowledge).lint(item)
 
 
-def _choice_words(checker: WordChecker, q: Question, path: YamlPath, add: _Add) -> None:
+def _single_owner_words(
+    checker: WordChecker,
+    groups: Mapping[str, tuple[str, ...]],
+    path: YamlPath,
+    add: _Add,
+    in_two: Callable[[str, str], str],
+) -> Iterator[tuple[str, str, YamlPath]]:
+    """Each word of the groups (choices, or yes/no/unsure) with its owner and place, except
+    words listed under two owners: those are reported once, as ``in_two(word, owners)``."""
     owners: dict[str, set[str]] = {}
-    for choice in q.choices:
-        for word in choice.words:
-            owners.setdefault(checker.normalizer(word), set()).add(choice.id)
+    for owner, words in groups.items():
+        for word in words:
+            owners.setdefault(checker.normalizer(word), set()).add(owner)
     reported: set[str] = set()
-    for choice in q.choices:
-        for k, word in enumerate(choice.words):
-            where = (*path, choice.id, k)
+    for owner, words in groups.items():
+        for k, word in enumerate(words):
+            where = (*path, owner, k)
             norm = checker.normalizer(word)
-            if len(owners[norm]) > 1:
-                if norm not in reported:
-                    reported.add(norm)
-                    both = " and ".join(repr(c) for c in sorted(owners[norm]))
-                    add(where, f"{word!r} is a word of choices {both} of question {q.id!r}; keep it in one")
-                continue
-            taken = checker.taken_by_command(word)
-            if taken:
-                add(
-                    where,
-                    f"saying {word!r} is {taken}, so it can never choose {choice.id!r}; remove it "
-                    "or say it differently",
-                )
-                continue
-            got = parse_choice(word, q, checker.normalizer)
-            if got != choice.id:
-                meant = f"is understood as the choice {got!r}" if got else "fits two choices equally"
-                add(
-                    where,
-                    f"saying {word!r} to question {q.id!r} {meant}, not only {choice.id!r}; make the "
-                    "words of the choices more distinct",
-                )
+            if len(owners[norm]) == 1:
+                yield owner, word, where
+            elif norm not in reported:
+                reported.add(norm)
+                add(where, in_two(word, " and ".join(repr(o) for o in sorted(owners[norm]))))
+
+
+def _choice_words(checker: WordChecker, q: Question, path: YamlPath, add: _Add) -> None:
+    groups = {choice.id: choice.words for choice in q.choices}
+
+    def in_two(word: str, both: str) -> str:
+        return f"{word!r} is a word of choices {both} of question {q.id!r}; keep it in one"
+
+    for choice_id, word, where in _single_owner_words(checker, groups, path, add, in_two):
+        taken = checker.taken_by_command(word)
+        if taken:
+            add(
+                where,
+                f"saying {word!r} is {taken}, so it can never choose {choice_id!r}; remove it "
+                "or say it differently",
+            )
+            continue
+        got = parse_choice(word, q, checker.normalizer)
+        if got != choice_id:
+            meant = f"is understood as the choice {got!r}" if got else "fits two choices equally"
+            add(
+                where,
+                f"saying {word!r} to question {q.id!r} {meant}, not only {choice_id!r}; make the "
+                "words of the choices more distinct",
+            )
 
 
 def _answer_words(checker: WordChecker, q: Question, path: YamlPath, add: _Add) -> None:
-    owners: dict[str, set[str]] = {}
-    for value, words in q.answer_words.items():
-        for word in words:
-            owners.setdefault(checker.normalizer(word), set()).add(value)
-    reported: set[str] = set()
-    for value, words in q.answer_words.items():
-        for k, word in enumerate(words):
-            where = (*path, value, k)
-            norm = checker.normalizer(word)
-            if len(owners[norm]) > 1:
-                if norm not in reported:
-                    reported.add(norm)
-                    both = " and ".join(repr(v) for v in sorted(owners[norm]))
-                    add(where, f"{word!r} is listed under {both}; keep it under one")
-                continue
-            taken = checker.taken_by_command(word)
-            if taken:
-                add(where, f"saying {word!r} is {taken}, so it can never mean {value!r}; remove it")
-                continue
-            got = checker.yes_no.parse(word, q.answer_words)
-            if got != value:
-                meant = repr(got) if got else "not understood"
-                add(
-                    where,
-                    f"saying {word!r} to question {q.id!r} is understood as {meant}, not {value!r} "
-                    "(the system answers or another word here take it); remove it or reword it",
-                )
+    def in_two(word: str, both: str) -> str:
+        return f"{word!r} is listed under {both}; keep it under one"
+
+    for value, word, where in _single_owner_words(checker, q.answer_words, path, add, in_two):
+        taken = checker.taken_by_command(word)
+        if taken:
+            add(where, f"saying {word!r} is {taken}, so it can never mean {value!r}; remove it")
+            continue
+        got = checker.yes_no.parse(word, q.answer_words)
+        if got != value:
+            meant = repr(got) if got else "not understood"
+            add(
+                where,
+                f"saying {word!r} to question {q.id!r} is understood as {meant}, not {value!r} "
+                "(the system answers or another word here take it); remove it or reword it",
+            )
 
 
 def lint_system(knowledge: Knowledge, checker: WordChecker | None = None) -> list[Problem]:
