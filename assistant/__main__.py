@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from assistant.interrupts import Interrupted, install, restore
+from assistant.app.interrupts import Interrupted, install, restore
 
 
 def run() -> int:

@@ -11,18 +11,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant import __version__
-from assistant.dialog import Dialog
-from assistant.errors import AssistantError
-from assistant.interrupts import Interrupted, install, restore
-from assistant.knowledge import PROJECT_DIR, Knowledge, default_intent_dirs, load_knowledge, user_intents_dir
-from assistant.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
-from assistant.session import Session
-from assistant.settings import Settings, checked_emergency_number
-from assistant.textio import run_text
+from assistant.app.interrupts import Interrupted, install, restore
+from assistant.app.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
+from assistant.app.session import Session
+from assistant.app.textio import run_text
+from assistant.base.errors import AssistantError
+from assistant.base.paths import PROJECT_MODELS_DIR, user_intents_dir
+from assistant.base.settings import Settings, checked_emergency_number
+from assistant.content.knowledge import Knowledge, default_intent_dirs, load_knowledge
+from assistant.conversation.dialog import Dialog
 
 log = logging.getLogger(__name__)
 
-MODELS_DIR = PROJECT_DIR / "models"
 #: Exit status after Ctrl-C (SIGINT); SIGTERM gives 143. Both follow the shell's 128 + signal number.
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -149,11 +149,11 @@ SUBCOMMANDS = ("check", "test", "evaluate", "models")
 def subcommand(name: str, argv: Sequence[str]) -> int:
     # Imported on use so that a conversation starts without loading tools it does not need.
     if name == "models":
-        from assistant.model_download import models_command  # noqa: PLC0415
+        from assistant.speechmodels.command import models_command  # noqa: PLC0415
 
-        return models_command(argv, models_dir=MODELS_DIR, out=sys.stdout, err=sys.stderr)
+        return models_command(argv, models_dir=PROJECT_MODELS_DIR, out=sys.stdout, err=sys.stderr)
     if name == "evaluate":
-        from assistant.evaluate import evaluate_command  # noqa: PLC0415
+        from assistant.evaluation.command import evaluate_command  # noqa: PLC0415
 
         return evaluate_command(argv, sys.stdout)
     if name == "check":

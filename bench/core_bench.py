@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
-from assistant.matcher import IntentMatcher
-from assistant.model import Intent
+from assistant.base.intents import Intent
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
+from assistant.understanding.matcher import IntentMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (  # noqa: SIM905 - easier to read as one string

@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.dialog import Dialog  # noqa: E402
-from assistant.events import End, Summary  # noqa: E402
-from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge  # noqa: E402
-from assistant.output import JsonLinesOutput, TextOutput  # noqa: E402
-from assistant.session import Session  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.textio import run_text  # noqa: E402
+from assistant.app.output import JsonLinesOutput, TextOutput  # noqa: E402
+from assistant.app.session import Session  # noqa: E402
+from assistant.app.textio import run_text  # noqa: E402
+from assistant.base.events import End, Summary  # noqa: E402
+from assistant.base.settings import Settings  # noqa: E402
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge  # noqa: E402
+from assistant.conversation.dialog import Dialog  # noqa: E402
 
 TOY_INTENTS = ROOT / "tests" / "data" / "intents"
 

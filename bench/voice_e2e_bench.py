@@ -33,17 +33,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.dialog import Dialog  # noqa: E402
-from assistant.events import Ask, Event, Result, Say  # noqa: E402
-from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge  # noqa: E402
-from assistant.session import Session  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.vocabulary import domain_phrases, expected_phrases, snap  # noqa: E402
+from assistant.app.session import Session  # noqa: E402
+from assistant.base.events import Ask, Event, Result, Say  # noqa: E402
+from assistant.base.settings import Settings  # noqa: E402
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge  # noqa: E402
+from assistant.conversation.dialog import Dialog  # noqa: E402
 from assistant.voice.audio import AudioChunk  # noqa: E402
 from assistant.voice.endpoint import EndpointDetector, TurnState  # noqa: E402
 from assistant.voice.recognizer import Recognizer, Transcript, listen  # noqa: E402
 from assistant.voice.speaker import render_wav  # noqa: E402
 from assistant.voice.speaker_text import split_sentences  # noqa: E402
+from assistant.voice.vocabulary import domain_phrases, expected_phrases, snap  # noqa: E402
 from assistant.voice.wavinput import iter_wav_chunks  # noqa: E402
 from tests.voice.speech import ENGLISH_CONVERSATION, KO_INTENTS, KOREAN_CONVERSATION, Line, espeak  # noqa: E402
 

@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.dialog import Dialog  # noqa: E402
-from assistant.events import End, Result  # noqa: E402
-from assistant.knowledge import load_knowledge  # noqa: E402
-from assistant.session import Session  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.app.session import Session  # noqa: E402
+from assistant.base.events import End, Result  # noqa: E402
+from assistant.base.settings import Settings  # noqa: E402
+from assistant.content.knowledge import load_knowledge  # noqa: E402
+from assistant.conversation.dialog import Dialog  # noqa: E402
 from assistant.voice.endpoint import EndpointConfig  # noqa: E402
 from assistant.voice.run import Heard, embedded_recognizer, run_turns, wav_turns  # noqa: E402
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialog import Dialog
-from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
-from assistant.settings import Settings
+from assistant.base.settings import Settings
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
+from assistant.conversation.dialog import Dialog
 from tests.support import SYSTEM_FILE, TOY_INTENTS, DialogFactory, fixed_clock
 
 

@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from assistant.dialog import Dialog
-from assistant.events import Event
-from assistant.knowledge import SHIPPED_INTENTS
+from assistant.base.events import Event
+from assistant.content.knowledge import SHIPPED_INTENTS
+from assistant.conversation.dialog import Dialog
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

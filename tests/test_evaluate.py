@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import evaluate, evaluate_command
+from assistant.base.paths import PROJECT_DIR, SHIPPED_INTENTS
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge, load_knowledge
+from assistant.evaluation.command import evaluate, evaluate_command
 from assistant.evaluation.report import Report, wilson
 from assistant.evaluation.vignettes import VignetteError, load_vignettes
-from assistant.knowledge import PROJECT_DIR, SHIPPED_INTENTS, Knowledge, load_knowledge
-from assistant.settings import Settings
 
 VIGNETTES = PROJECT_DIR / "evaluation" / "vignettes.yaml"
 INTENT_ARGS = [

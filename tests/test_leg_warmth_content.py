@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant.base.events import Result
+from assistant.base.intents import Intent
+from assistant.base.settings import Settings
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
+from assistant.conversation.triage import assess
 from assistant.evaluation.report import Outcome
 from assistant.evaluation.simulate import play
 from assistant.evaluation.vignettes import Vignette
-from assistant.events import Result
-from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
-from assistant.model import Intent
-from assistant.settings import Settings
-from assistant.triage import assess
 
 NO_RED_FLAGS = {"rf_lungs": "no", "rf_limb": "no", "rf_infection": "no"}
 #: Words of home-care advice that must never follow an emergency instruction.
@@ -245,7 +245,7 @@ def test_settling_strain_without_risks_is_self_care_with_a_time_limit(knowledge:
 
 
 def test_result_event_carries_sources(knowledge: Knowledge) -> None:
-    from assistant.dialog import Dialog
+    from assistant.conversation.dialog import Dialog
 
     dialog = Dialog(knowledge, Settings())
     dialog.start()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.model_catalog import (
+from assistant.speechmodels.catalog import (
     CATALOG_ENV,
     DEFAULT_CATALOG_URL,
     DEFAULT_MODEL,

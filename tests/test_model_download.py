@@ -25,13 +25,13 @@ from types import TracebackType
 
 import pytest
 
-from assistant.model_catalog import CATALOG_ENV, DEFAULT_MODEL, parse_entry
-from assistant.model_download import models_command
-from assistant.modelstore.archive import ExtractLimits
-from assistant.modelstore.client import HttpClient
-from assistant.modelstore.errors import UnsafeArchiveError
-from assistant.modelstore.install import install_model, looks_like_vosk_model, partial_path
-from assistant.modelstore.progress import Progress
+from assistant.speechmodels.archive import ExtractLimits
+from assistant.speechmodels.catalog import CATALOG_ENV, DEFAULT_MODEL, parse_entry
+from assistant.speechmodels.client import HttpClient
+from assistant.speechmodels.command import models_command
+from assistant.speechmodels.errors import UnsafeArchiveError
+from assistant.speechmodels.install import install_model, looks_like_vosk_model, partial_path
+from assistant.speechmodels.progress import Progress
 
 NAME = "vosk-model-small-xx-test-0.1"
 

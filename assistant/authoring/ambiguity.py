@@ -1,6 +1,6 @@
 """Phrases of one intent that the real matcher would send to another intent.
 
-Every phrase of every intent is matched with :class:`assistant.matcher.IntentMatcher` exactly as
+Every phrase of every intent is matched with :class:`assistant.understanding.matcher.IntentMatcher` exactly as
 the dialog matches what someone says. When another intent scores as high as the phrase's own
 intent (or higher), the phrase is ambiguous: the dialog could start the wrong conversation.
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assistant.authoring.workspace import LoadedIntent
-from assistant.knowledge import Knowledge
-from assistant.problems import Problem, display_path
+from assistant.base.problems import Problem, display_path
+from assistant.content.knowledge import Knowledge
 
 
 def phrase_collisions(knowledge: Knowledge, items: list[LoadedIntent]) -> list[Problem]:

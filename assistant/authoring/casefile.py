@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.conditions import AnswerValue
-from assistant.events import TRIAGE_LEVELS
-from assistant.problems import Location, Problem
-from assistant.reader import Reader, did_you_mean
-from assistant.yamlsource import LoadedYaml, YamlPath, load_yaml
+from assistant.base.conditions import AnswerValue
+from assistant.base.events import TRIAGE_LEVELS
+from assistant.base.problems import Location, Problem
+from assistant.content.field_reader import Reader, did_you_mean
+from assistant.content.located_yaml import LoadedYaml, YamlPath, load_yaml
 
 FILE_KEYS = {"tests", "intents"}
 CASE_KEYS = {"name", "turns", "settings"}

@@ -23,9 +23,9 @@ from assistant.authoring.conversation_tests import find_case_files, reference_pr
 from assistant.authoring.lint import lint_intent
 from assistant.authoring.words import WordChecker, lint_system
 from assistant.authoring.workspace import SHIPPED_SYSTEM, LoadedIntent, Workspace, load_workspace
-from assistant.knowledge import Knowledge, default_intent_dirs
-from assistant.parallel import parallel_map
-from assistant.problems import Location, Problem, display_path
+from assistant.base.problems import Location, Problem, display_path
+from assistant.content.knowledge import Knowledge, default_intent_dirs
+from assistant.content.parallel import parallel_map
 
 log = logging.getLogger(__name__)
 

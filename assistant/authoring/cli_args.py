@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from assistant.problems import display_path
+from assistant.base.problems import display_path
 
 
 class UsageError(Exception):

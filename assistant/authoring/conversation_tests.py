@@ -1,4 +1,4 @@
-"""Run conversation test files through the real :class:`~assistant.dialog.Dialog`.
+"""Run conversation test files through the real :class:`~assistant.conversation.dialog.Dialog`.
 
 ``assistant test [PATH...]`` runs every case and prints, for a failure, what was expected, what
 happened instead, and the conversation so far. pytest runs the same files, one test per case
@@ -16,14 +16,25 @@ from typing import TextIO
 from assistant.authoring.casefile import NO_INTENT, Case, CaseFile, Expect, is_case_file, load_case_file
 from assistant.authoring.cli_args import add_paths, parse, parser
 from assistant.authoring.workspace import SHIPPED_SYSTEM
-from assistant.dialog import COMPLAINT, CONFIRM, SAVE_SUMMARY, Dialog
-from assistant.errors import IntentError
-from assistant.events import Answer, Ask, End, Error, Event, IntentMatched, Result, Say, Summary, spoken_text
-from assistant.knowledge import Knowledge, default_intent_dirs, load_knowledge
-from assistant.problems import Location, Problem, display_path
-from assistant.reader import did_you_mean
-from assistant.settings import Settings
-from assistant.yamlsource import load_yaml
+from assistant.base.errors import IntentError
+from assistant.base.events import (
+    Answer,
+    Ask,
+    End,
+    Error,
+    Event,
+    IntentMatched,
+    Result,
+    Say,
+    Summary,
+    spoken_text,
+)
+from assistant.base.problems import Location, Problem, display_path
+from assistant.base.settings import Settings
+from assistant.content.field_reader import did_you_mean
+from assistant.content.knowledge import Knowledge, default_intent_dirs, load_knowledge
+from assistant.content.located_yaml import load_yaml
+from assistant.conversation.dialog import COMPLAINT, CONFIRM, SAVE_SUMMARY, Dialog
 
 log = logging.getLogger(__name__)
 

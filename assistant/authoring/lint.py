@@ -1,8 +1,8 @@
 """Deeper checks of intents that loaded: logic that can never be reached, and style.
 
-Works on the loaded model with the real engine (:func:`assistant.triage.assess`), over every way a
-conversation can go (:mod:`assistant.authoring.reachability`). Every problem points at a line and
-says what to write instead.
+Works on the loaded model with the real engine (:func:`assistant.conversation.triage.assess`),
+over every way a conversation can go (:mod:`assistant.authoring.reachability`). Every problem
+points at a line and says what to write instead.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from assistant.authoring.reachability import Outcome, Reachable, reachable, satisfiable
 from assistant.authoring.workspace import LoadedIntent
-from assistant.conditions import AnswerValue, Condition, Facts, evaluate
-from assistant.model import Intent, TriageRule
-from assistant.problems import Problem, Severity
-from assistant.triage import assess
-from assistant.yamlsource import LoadedYaml, YamlPath
+from assistant.base.conditions import AnswerValue, Condition, Facts, evaluate
+from assistant.base.intents import Intent, TriageRule
+from assistant.base.problems import Problem, Severity
+from assistant.content.located_yaml import LoadedYaml, YamlPath
+from assistant.conversation.triage import assess
 
 #: Fewer phrases than this is a warning: people say the same thing in many ways.
 MIN_PHRASES = 5
@@ -173,7 +173,7 @@ def _is_red_flag(intent: Intent, qid: str) -> bool:
 def _scores_and_points(
     intent: Intent, answers: dict[str, AnswerValue], fired: set[tuple[str, int]]
 ) -> dict[str, int]:
-    """The scores, as :func:`assistant.triage.compute_scores` gives them, noting the points that apply."""
+    """The scores as :func:`assistant.conversation.triage.compute_scores` gives them, noting what applies."""
     scores: dict[str, int] = {}
     for score in intent.scores:
         facts = Facts(answers, scores)

@@ -13,9 +13,9 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.conditions import AnswerValue, Compare, Condition, Facts, evaluate, names, walk
-from assistant.model import Intent, Question
-from assistant.triage import compute_scores
+from assistant.base.conditions import AnswerValue, Compare, Condition, Facts, evaluate, names, walk
+from assistant.base.intents import Intent, Question
+from assistant.conversation.triage import compute_scores
 
 #: Complete conversations enumerated at most, per intent.
 DEFAULT_LIMIT = 20_000

@@ -1,9 +1,9 @@
 """Words that would not be understood as meant: each is run through the real parsers.
 
 A choice word is said to the dialog as the answer to its question (emergency phrases and commands
-are heard first, as in :class:`assistant.dialog.Dialog`), and must come back as its own choice. The
-same goes for a yes/no question's own answer words, and for an intent's phrases, which must not be
-taken for a command.
+are heard first, as in :class:`assistant.conversation.dialog.Dialog`), and must come back as its
+own choice. The same goes for a yes/no question's own answer words, and for an intent's phrases,
+which must not be taken for a command.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
-from assistant.answers import YesNoParser, parse_choice
 from assistant.authoring.workspace import LoadedIntent
-from assistant.knowledge import Knowledge
-from assistant.matcher import CommandMatcher
-from assistant.model import Question
-from assistant.normalize import Normalizer
-from assistant.problems import Problem
-from assistant.yamlsource import YamlPath, load_yaml
+from assistant.base.intents import Question
+from assistant.base.problems import Problem
+from assistant.content.knowledge import Knowledge
+from assistant.content.located_yaml import YamlPath, load_yaml
+from assistant.understanding.answers import YesNoParser, parse_choice
+from assistant.understanding.matcher import CommandMatcher
+from assistant.understanding.normalize import Normalizer
 
 _Add = Callable[[YamlPath, str], None]
 

@@ -1,7 +1,7 @@
 """Load intent files as the assistant does, keeping every file's located YAML for later checks.
 
-It reads files exactly as :func:`assistant.knowledge.check_files` does (both use
-:mod:`assistant.filereader`), but keeps the intents that loaded even when another file is broken,
+It reads files exactly as :func:`assistant.content.knowledge.check_files` does (both use
+:mod:`assistant.content.file_set`), but keeps the intents that loaded even when another file is broken,
 so that deeper checks still run on them and every problem is reported at once.
 """
 
@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.filereader import SHIPPED_SYSTEM, FileSet, IntentCheck, LoadedIntent, read_intent_files
-from assistant.knowledge import Knowledge
-from assistant.yamlsource import LoadedYaml
+from assistant.base.paths import SHIPPED_SYSTEM
+from assistant.content.file_set import FileSet, IntentCheck, LoadedIntent, read_intent_files
+from assistant.content.knowledge import Knowledge
+from assistant.content.located_yaml import LoadedYaml
 
 __all__ = ["SHIPPED_SYSTEM", "LoadedIntent", "Workspace", "load_workspace"]
 

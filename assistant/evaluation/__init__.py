@@ -2,5 +2,5 @@
 
 Modules: :mod:`.vignettes` (reading and checking a vignette file, problems as path:line),
 :mod:`.simulate` (one vignette played as a simulated patient), :mod:`.report` (outcomes, rates with
-Wilson intervals, per-level counts, text and JSON). The command is :mod:`assistant.evaluate`.
+Wilson intervals, per-level counts, text and JSON). The command is :mod:`assistant.evaluation.command`.
 """

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.events import TRIAGE_LEVELS, TriageLevel
+from assistant.base.events import TRIAGE_LEVELS, TriageLevel
 
 #: Published figures the report is compared with (see docs/clinical-content.md).
 REFERENCE = (

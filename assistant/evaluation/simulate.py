@@ -6,12 +6,12 @@ question id), saying "I don't know" to anything else and "no" to the offer of a 
 
 from __future__ import annotations
 
-from assistant.dialog import Dialog
+from assistant.base.events import Ask, Event, Result, Say
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 from assistant.evaluation.report import Outcome
 from assistant.evaluation.vignettes import Vignette
-from assistant.events import Ask, Event, Result, Say
-from assistant.knowledge import Knowledge
-from assistant.settings import Settings
 
 #: What the simulated patient says to a question its facts do not answer.
 UNKNOWN_ANSWER = "I don't know"

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from assistant.errors import AssistantError
-from assistant.events import TRIAGE_LEVELS, TriageLevel
-from assistant.knowledge import Knowledge
-from assistant.problems import Location, Problem
-from assistant.yamlsource import LoadedYaml, YamlPath, load_yaml
+from assistant.base.errors import AssistantError
+from assistant.base.events import TRIAGE_LEVELS, TriageLevel
+from assistant.base.problems import Location, Problem
+from assistant.content.knowledge import Knowledge
+from assistant.content.located_yaml import LoadedYaml, YamlPath, load_yaml
 
 VIGNETTE_KEYS = {"id", "says", "facts", "expected", "acceptable", "causes", "note"}
 

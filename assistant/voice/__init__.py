@@ -4,9 +4,9 @@ The engines (Vosk, PocketSphinx) and the microphone import their heavy libraries
 importing this package costs nothing when the assistant runs in text mode.
 """
 
+from assistant.speechmodels.locate import ModelError, resolve_model_path
 from assistant.voice.audio import AudioChunk, AudioError, AudioFormatError, to_target
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
-from assistant.voice.model_path import ModelError, resolve_model_path
 from assistant.voice.recognizer import Recognizer, Transcript, TurnResult, listen
 from assistant.voice.wavinput import WavFileError, iter_wav_chunks
 

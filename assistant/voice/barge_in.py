@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from assistant.vocabulary import snap
 from assistant.voice.audio import AudioChunk, AudioError
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
 from assistant.voice.microphone import device_spec
 from assistant.voice.recognizer import Recognizer
+from assistant.voice.vocabulary import snap
 
 log = logging.getLogger(__name__)
 

@@ -14,19 +14,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from assistant.errors import AssistantError
-from assistant.knowledge import Knowledge
-from assistant.output import SafeOutput, TimeoutOutput
-from assistant.session import Session
-from assistant.vocabulary import domain_phrases, expected_phrases, snap, speakable
+from assistant.app.output import SafeOutput, TimeoutOutput
+from assistant.app.session import Session
+from assistant.base.errors import AssistantError
+from assistant.content.knowledge import Knowledge
+from assistant.speechmodels.locate import DOWNLOAD_COMMAND, ModelError, resolve_model_path
 from assistant.voice.audio import AudioChunk, AudioError
 from assistant.voice.barge_in import StopListener
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
 from assistant.voice.microphone import device_spec
-from assistant.voice.model_path import DOWNLOAD_COMMAND, ModelError, resolve_model_path
 from assistant.voice.recognizer import Recognizer, listen
 from assistant.voice.speech_output import make_speech_output
 from assistant.voice.verify import VerifiedRecognizer
+from assistant.voice.vocabulary import domain_phrases, expected_phrases, snap, speakable
 from assistant.voice.wavinput import iter_wav_chunks, read_wav_info
 
 log = logging.getLogger(__name__)
@@ -265,7 +265,7 @@ def _offer_text_mode(session: Session, exc: AudioError, *, json_input: bool) -> 
 
     Typed lines are read as text mode reads them (``--json``: the JSON-lines input protocol).
     """
-    from assistant.textio import run_text  # noqa: PLC0415
+    from assistant.app.textio import run_text  # noqa: PLC0415
 
     sys.stderr.write(f"{exc}\n")
     if sys.stdin.isatty():

@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from assistant.errors import SettingsError
+from assistant.base.errors import SettingsError
 from assistant.voice.speaker_engine import (
     DEFAULT_RATE,
     MAX_RATE,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from assistant.events import Ask, Event, Result, Say
-from assistant.output import Output
+from assistant.app.output import Output
+from assistant.base.events import Ask, Event, Result, Say
 from assistant.voice.barge_in import StopListener
 
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import vosk
 
+from assistant.speechmodels.locate import ModelError, check_model_folder
 from assistant.voice.audio import TARGET_RATE, AudioChunk, StreamConverter
-from assistant.voice.model_path import ModelError, check_model_folder
 from assistant.voice.recognizer import Transcript, split_words
 
 logger = logging.getLogger(__name__)

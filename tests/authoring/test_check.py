@@ -12,7 +12,7 @@ import pytest
 
 from assistant.authoring.check import check_command, run_check
 from assistant.authoring.workspace import SHIPPED_SYSTEM, load_workspace
-from assistant.knowledge import SHIPPED_INTENTS, check_files
+from assistant.content.knowledge import SHIPPED_INTENTS, check_files
 
 HERE = Path(__file__).parent
 FLAWED = HERE / "data" / "flawed"

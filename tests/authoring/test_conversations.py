@@ -8,7 +8,7 @@ import pytest
 
 from assistant.authoring.casefile import Case, CaseFile, load_case_file
 from assistant.authoring.conversation_tests import KnowledgeCache, reference_problems, run_case
-from assistant.knowledge import SHIPPED_INTENTS
+from assistant.content.knowledge import SHIPPED_INTENTS
 
 HERE = Path(__file__).parent
 CASE_FILES = sorted(

@@ -10,8 +10,8 @@ import pytest
 
 from assistant.authoring.check import run_check
 from assistant.authoring.conversation_tests import test_command as run_tests
-from assistant.dialog import Dialog
-from assistant.knowledge import default_intent_dirs, load_knowledge
+from assistant.content.knowledge import default_intent_dirs, load_knowledge
+from assistant.conversation.dialog import Dialog
 from tests.support import run_assistant
 
 HICCUPS = """\
@@ -128,7 +128,7 @@ def test_check_and_test_pick_up_the_user_folder(
 
 def test_the_voice_vocabulary_knows_a_dropped_in_intent(folder: Path) -> None:
     vocabulary = pytest.importorskip(
-        "assistant.vocabulary", reason="the recognizer vocabulary is not there yet"
+        "assistant.voice.vocabulary", reason="the recognizer vocabulary is not there yet"
     )
     knowledge = load_knowledge([*default_intent_dirs(), folder])
     phrases = vocabulary.domain_phrases(knowledge)

@@ -16,7 +16,7 @@ from assistant.authoring.casefile import load_case_file  # noqa: E402
 from assistant.authoring.lint import lint_intent  # noqa: E402
 from assistant.authoring.words import lint_words  # noqa: E402
 from assistant.authoring.workspace import SHIPPED_SYSTEM, load_workspace  # noqa: E402
-from assistant.problems import Problem  # noqa: E402
+from assistant.base.problems import Problem  # noqa: E402
 
 TOY = Path(__file__).parent.parent / "data" / "intents" / "toe_pain.yaml"
 TOY_TEXT = TOY.read_text()

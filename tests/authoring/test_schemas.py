@@ -11,9 +11,10 @@ import yaml
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema validates the editor schemas")
 
-from assistant import intent_loader, system_loader  # noqa: E402
 from assistant.authoring import casefile  # noqa: E402
-from assistant.knowledge import SHIPPED_INTENTS  # noqa: E402
+from assistant.content import intent_file as intent_loader  # noqa: E402
+from assistant.content import system_file as system_loader  # noqa: E402
+from assistant.content.knowledge import SHIPPED_INTENTS  # noqa: E402
 
 ROOT = Path(__file__).parent.parent.parent
 SCHEMAS = ROOT / "schema"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answers import parse_choice, parse_number
-from assistant.knowledge import Knowledge
+from assistant.content.knowledge import Knowledge
+from assistant.understanding.answers import parse_choice, parse_number
 
 
 @pytest.mark.parametrize(

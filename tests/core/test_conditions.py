@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conditions import Facts, evaluate, names, parse_condition
-from assistant.errors import ConditionError
+from assistant.base.conditions import Facts, evaluate, names, parse_condition
+from assistant.base.errors import ConditionError
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from assistant.events import Answer, Ask, End, Event, IntentMatched, Result, Say, Summary
+from assistant.base.events import Answer, Ask, End, Event, IntentMatched, Result, Say, Summary
 from tests.support import DialogFactory, talk
 
 E = TypeVar("E", bound=Event)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import IntentError
-from assistant.knowledge import check_files, load_knowledge
+from assistant.base.errors import IntentError
+from assistant.content.knowledge import check_files, load_knowledge
 from tests.support import SYSTEM_FILE, TOY_INTENTS
 
 TOY = (TOY_INTENTS / "toe_pain.yaml").read_text(encoding="utf-8")

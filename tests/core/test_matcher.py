@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.knowledge import Knowledge, load_knowledge
+from assistant.content.knowledge import Knowledge, load_knowledge
 from tests.support import SYSTEM_FILE, TOY_INTENTS
 
 
@@ -10,7 +10,7 @@ from tests.support import SYSTEM_FILE, TOY_INTENTS
 def both(shipped_knowledge: Knowledge) -> Knowledge:
     """The shipped content plus the toy intent, so the matcher has to choose."""
     del shipped_knowledge
-    from assistant.knowledge import SHIPPED_INTENTS
+    from assistant.content.knowledge import SHIPPED_INTENTS
 
     return load_knowledge([SHIPPED_INTENTS, TOY_INTENTS])
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.knowledge import Knowledge
+from assistant.content.knowledge import Knowledge
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialog import Dialog
-from assistant.events import Event
-from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
-from assistant.settings import Settings
+from assistant.base.events import Event
+from assistant.base.settings import Settings
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
+from assistant.conversation.dialog import Dialog
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

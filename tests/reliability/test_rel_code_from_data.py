@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from assistant.errors import IntentError
-from assistant.knowledge import SHIPPED_INTENTS, load_knowledge
+from assistant.base.errors import IntentError
+from assistant.content.knowledge import SHIPPED_INTENTS, load_knowledge
 
 HERE = Path(__file__).resolve().parent
 TOY_FILE = HERE.parent / "data" / "intents" / "toe_pain.yaml"
@@ -162,7 +162,7 @@ def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     code = (
         "import resource, sys; from pathlib import Path;"
         "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
-        "from assistant.knowledge import check_files;"
+        "from assistant.content.knowledge import check_files;"
         "k, problems = check_files([Path(sys.argv[1])]);"
         "print('\\n'.join(map(str, problems)))"
     )

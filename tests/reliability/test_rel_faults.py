@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 
-from assistant.dialog import Dialog
-from assistant.events import End, Event, Result, Say
-from assistant.interrupts import Interrupted, raise_interrupted
-from assistant.knowledge import Knowledge
-from assistant.output import OutputTimeoutError, SafeOutput, TextOutput, TimeoutOutput
-from assistant.session import Session
-from assistant.settings import Settings
+from assistant.app.interrupts import Interrupted, raise_interrupted
+from assistant.app.output import OutputTimeoutError, SafeOutput, TextOutput, TimeoutOutput
+from assistant.app.session import Session
+from assistant.base.events import End, Event, Result, Say
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 
 HERE = Path(__file__).resolve().parent
 TOY_INTENTS = HERE.parent / "data" / "intents"

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.dialog import Dialog
-from assistant.events import Ask, End, Event, Result, event_to_json
-from assistant.knowledge import Knowledge
-from assistant.output import JsonLinesOutput, TextOutput
-from assistant.session import Session
-from assistant.settings import Settings
-from assistant.textio import MAX_LINE, run_text
+from assistant.app.output import JsonLinesOutput, TextOutput
+from assistant.app.session import Session
+from assistant.app.textio import MAX_LINE, run_text
+from assistant.base.events import Ask, End, Event, Result, event_to_json
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 
 #: A prefix of sensible answers for each state, and the question then pending.
 STATES: dict[str, tuple[tuple[str, ...], str]] = {

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.dialog import Dialog
-from assistant.events import Ask, Error, Event
-from assistant.knowledge import Knowledge
-from assistant.output import JsonLinesOutput
-from assistant.session import Session
-from assistant.settings import Settings
-from assistant.textio import MAX_LINE, feed_json_line, run_text
+from assistant.app.output import JsonLinesOutput
+from assistant.app.session import Session
+from assistant.app.textio import MAX_LINE, feed_json_line, run_text
+from assistant.base.events import Ask, Error, Event
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 
 PREFIXES = {
     "complaint": (),

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from assistant.dialog import Dialog
-from assistant.events import End, Result
-from assistant.knowledge import Knowledge
-from assistant.output import JsonLinesOutput, TextOutput
-from assistant.session import Session
-from assistant.settings import Settings
-from assistant.textio import run_text
+from assistant.app.output import JsonLinesOutput, TextOutput
+from assistant.app.session import Session
+from assistant.app.textio import run_text
+from assistant.base.events import End, Result
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 
 HERE = Path(__file__).resolve().parent
 TOY_INTENTS = HERE.parent / "data" / "intents"

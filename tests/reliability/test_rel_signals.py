@@ -131,7 +131,7 @@ def test_while_loading_the_intents(
 def test_during_start_up_imports(cli: Any, sig: signal.Signals) -> None:
     proc = cli.start(
         ["--text", "--intents", str(TOY_INTENTS)],
-        extra_env={"RELIABILITY_SIGNAL_ON_IMPORT": f"assistant.dialog:{sig.name}"},
+        extra_env={"RELIABILITY_SIGNAL_ON_IMPORT": f"assistant.conversation.dialog:{sig.name}"},
     )
     code, out, err = finish(proc)
     assert code == STATUS[sig], (code, out, err)

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from assistant.knowledge import Knowledge
+from assistant.content.knowledge import Knowledge
 
 SOAK = Path(__file__).resolve().parents[2] / "bench" / "soak.py"
 #: Resident memory may grow by at most this much over the run (allocator noise is ~100 KiB).

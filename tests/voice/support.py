@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant.dialog import Dialog
-from assistant.events import Event
-from assistant.knowledge import Knowledge
-from assistant.session import Session
-from assistant.settings import Settings
+from assistant.app.session import Session
+from assistant.base.events import Event
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 from assistant.voice.audio import mono_int16
 from assistant.voice.endpoint import EndpointConfig
 from assistant.voice.recognizer import Recognizer

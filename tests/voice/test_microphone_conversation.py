@@ -43,7 +43,7 @@ import json, sys
 
 start_feeding(sys.argv[1], sys.argv[2])
 
-from assistant.session import Session
+from assistant.app.session import Session
 from assistant.voice.microphone import Microphone
 
 streams = {"open": 0, "opened": 0}

@@ -28,18 +28,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.dialog import Dialog
-from assistant.events import End, IntentMatched, Say
-from assistant.knowledge import Knowledge
-from assistant.session import Session
-from assistant.settings import Settings
-from assistant.vocabulary import speakable
+from assistant.app.session import Session
+from assistant.base.events import End, IntentMatched, Say
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 from assistant.voice.audio import AudioChunk, mono_int16
 from assistant.voice.barge_in import StopListener
 from assistant.voice.endpoint import EndpointConfig
 from assistant.voice.run import Heard, embedded_recognizer, run_turns, wav_turns
 from assistant.voice.speaker import render_wav
 from assistant.voice.speaker_text import split_sentences
+from assistant.voice.vocabulary import speakable
 from assistant.voice.wavinput import CHUNK_SECONDS, read_wav
 from tests.voice.speech import Synth
 from tests.voice.support import (
@@ -79,8 +79,8 @@ atexit.register(write_report)
 start_feeding(config["fifo"], config["capture"])
 
 import assistant.voice.run as run
-from assistant.events import Result, Say
-from assistant.output import SafeOutput
+from assistant.base.events import Result, Say
+from assistant.app.output import SafeOutput
 from assistant.voice.speaker import Pyttsx3Speaker
 
 listen_for_stop = run.StopListener.__call__

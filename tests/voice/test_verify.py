@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.knowledge import Knowledge
+from assistant.content.knowledge import Knowledge
 from assistant.voice.verify import agrees
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.events import Answer, Ask, End, Event, IntentMatched, Result, Say
-from assistant.knowledge import Knowledge
+from assistant.base.events import Answer, Ask, End, Event, IntentMatched, Result, Say
+from assistant.content.knowledge import Knowledge
 
 pytest.importorskip("pocketsphinx", reason="pocketsphinx is not installed (pip install pocketsphinx)")
 
@@ -291,7 +291,8 @@ def test_unreadable_wav_file_is_a_clean_error(synth: Synth, tmp_path: Path) -> N
 
 
 def test_vosk_without_a_model_names_the_download_command(synth: Synth, tmp_path: Path) -> None:
-    from assistant.voice.model_path import PROJECT_MODELS_DIR, find_model
+    from assistant.base.paths import PROJECT_MODELS_DIR
+    from assistant.speechmodels.locate import find_model
 
     if find_model([PROJECT_MODELS_DIR]) is not None:
         pytest.skip(f"a Vosk model is installed in {PROJECT_MODELS_DIR}")

@@ -27,12 +27,12 @@ from typing import Any
 
 import pytest
 
-from assistant.dialog import Dialog
-from assistant.events import event_to_json
-from assistant.knowledge import Knowledge
-from assistant.output import TextOutput
-from assistant.session import Session
-from assistant.settings import Settings
+from assistant.app.output import TextOutput
+from assistant.app.session import Session
+from assistant.base.events import event_to_json
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
 from tests.voice.speech import KO_INTENTS, KOREAN_CONVERSATION, Synth
 from tests.voice.support import (
     FIFO_FEEDER,
@@ -69,7 +69,7 @@ if "fifo" in config:
     start_feeding(config["fifo"], config["capture"])
 
 import assistant.voice.run as run
-from assistant.session import Session
+from assistant.app.session import Session
 
 RECOGNIZER_FAULT = "the decoder lost its search graph"
 

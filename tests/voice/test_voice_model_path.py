@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.voice.model_path import (
+from assistant.speechmodels.locate import (
     DOWNLOAD_COMMAND,
     ENV_VAR,
     ModelError,

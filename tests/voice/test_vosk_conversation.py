@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from assistant.events import Answer, Ask, End, IntentMatched, Result
-from assistant.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
+from assistant.base.events import Answer, Ask, End, IntentMatched, Result
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
 from tests.voice.speech import KO_INTENTS, KOREAN_CONVERSATION, Line, Synth
 from tests.voice.support import converse, json_events, run_python, spoken
 

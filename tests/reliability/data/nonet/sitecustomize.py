@@ -38,8 +38,8 @@ for _name in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbynam
 
 
 # -- optional: a signal at a precise moment of start-up ------------------------------------------
-# RELIABILITY_SIGNAL_ON_IMPORT="assistant.dialog:SIGINT" sends the signal to this process when that
-# module is first imported, i.e. while the product is still starting (before main() runs).
+# RELIABILITY_SIGNAL_ON_IMPORT="assistant.conversation.dialog:SIGINT" sends the signal to this
+# process when that module is first imported, i.e. while the product is still starting (before main() runs).
 def _signal_on_import(spec: str) -> None:
     import importlib.abc
     import os

@@ -1,0 +1,88 @@
+"""Load every intent file, check them all, and hold the result for the dialog."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from assistant.base.errors import IntentError
+from assistant.base.intents import Intent, SystemPack
+from assistant.base.paths import SHIPPED_INTENTS, user_intents_dir
+from assistant.base.problems import Problem
+from assistant.content.file_set import intent_files, read_intent_files
+
+__all__ = [
+    "SHIPPED_INTENTS",
+    "Knowledge",
+    "check_files",
+    "default_intent_dirs",
+    "intent_files",
+    "load_knowledge",
+    "user_intents_dir",
+]
+
+log = logging.getLogger(__name__)
+
+
+def default_intent_dirs(extra: Sequence[Path] = ()) -> list[Path]:
+    dirs = [SHIPPED_INTENTS]
+    user = user_intents_dir()
+    if user.is_dir():
+        dirs.append(user)
+    dirs.extend(extra)
+    return dirs
+
+
+@dataclass
+class Knowledge:
+    """Everything the dialog knows: the system pack and the symptom intents."""
+
+    system: SystemPack
+    intents: tuple[Intent, ...]
+
+    def intent(self, intent_id: str) -> Intent | None:
+        return next((i for i in self.intents if i.id == intent_id), None)
+
+    @cached_property
+    def normalizer(self) -> Normalizer:
+        return Normalizer.from_system(self.system, self.intents)
+
+    @cached_property
+    def matcher(self) -> IntentMatcher:
+        return IntentMatcher.build(self.intents, self.normalizer)
+
+    @cached_property
+    def commands(self) -> CommandMatcher:
+        return CommandMatcher(self.system, self.normalizer)
+
+    @cached_property
+    def yes_no_parser(self) -> YesNoParser:
+        return YesNoParser(self.system, self.normalizer)
+
+
+def check_files(paths: Iterable[Path]) -> tuple[Knowledge | None, list[Problem]]:
+    """Load and check every file; return the knowledge (None on any error) and all problems."""
+    fs = read_intent_files(list(paths))
+    if fs.has_errors or fs.system is None:
+        return None, fs.problems
+    return Knowledge(fs.system, tuple(li.intent for li in fs.intents)), fs.problems
+
+
+def load_knowledge(paths: Sequence[Path] | None = None) -> Knowledge:
+    """Load intents from ``paths`` (default: shipped and user folders); raise IntentError on problems."""
+    knowledge, problems = check_files(default_intent_dirs() if paths is None else paths)
+    for p in problems:
+        if p.severity == "warning":
+            log.warning("%s", p)
+    if knowledge is None:
+        raise IntentError(problems)
+    return knowledge
+
+
+# Imported late: these modules use Knowledge's parts only, never the loader.
+from assistant.understanding.answers import YesNoParser  # noqa: E402
+from assistant.understanding.matcher import CommandMatcher, IntentMatcher  # noqa: E402
+from assistant.understanding.normalize import Normalizer  # noqa: E402

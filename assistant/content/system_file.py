@@ -1,0 +1,129 @@
+"""Build the :class:`SystemPack` (sentences, commands, vocabulary) from a located YAML file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.base.intents import COMMANDS, MESSAGES, SystemPack
+from assistant.base.problems import Problem
+from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER
+from assistant.content.field_reader import Reader
+from assistant.content.located_yaml import LoadedYaml
+
+SYSTEM_KEYS = {"system", "settings", "messages", "commands", "answers", "language"}
+SETTING_KEYS = {"emergency_number", "accept_score", "confirm_score"}
+LANGUAGE_KEYS = {"fillers", "stopwords", "contractions", "numbers"}
+ANSWER_KEYS = ("yes", "no", "unsure")
+
+
+def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
+    r = Reader(loaded)
+    top = r.mapping(
+        (),
+        loaded.data,
+        what="the system file",
+        allowed=SYSTEM_KEYS,
+        required=("system", "messages", "commands", "answers"),
+    )
+    if top is None:
+        return None, r.problems
+    language = r.text(("system",), top.get("system"), what="system (the language code, e.g. en)")
+
+    settings = (
+        r.mapping(("settings",), top.get("settings") or {}, what="settings", allowed=SETTING_KEYS) or {}
+    )
+    number = r.text(
+        ("settings", "emergency_number"),
+        settings.get("emergency_number", DEFAULT_EMERGENCY_NUMBER),
+        what="emergency_number",
+    )
+    accept = r.number(
+        ("settings", "accept_score"), settings.get("accept_score"), what="accept_score", default=80
+    )
+    confirm = r.number(
+        ("settings", "confirm_score"), settings.get("confirm_score"), what="confirm_score", default=55
+    )
+    if accept is not None and confirm is not None and not 0 <= confirm <= accept <= 100:
+        r.report(("settings",), "scores must satisfy 0 <= confirm_score <= accept_score <= 100")
+
+    messages = _messages(r, top.get("messages"))
+    commands = _phrase_table(r, "commands", top.get("commands"), COMMANDS)
+    answers = _phrase_table(r, "answers", top.get("answers"), dict.fromkeys(ANSWER_KEYS, ""))
+
+    lang = r.mapping(("language",), top.get("language") or {}, what="language", allowed=LANGUAGE_KEYS) or {}
+    fillers = r.texts(("language", "fillers"), lang.get("fillers"), what="fillers")
+    stopwords = r.texts(("language", "stopwords"), lang.get("stopwords"), what="stopwords")
+    contractions = _str_map(r, ("language", "contractions"), lang.get("contractions"))
+    numbers = _numbers(r, lang.get("numbers"))
+
+    if any(p.severity == "error" for p in r.problems) or language is None:
+        return None, r.problems
+    pack = SystemPack(
+        language=language,
+        path=loaded.path,
+        messages=messages,
+        commands=commands,
+        answers=answers,
+        fillers=fillers,
+        contractions=contractions,
+        number_words=numbers,
+        stopwords=stopwords,
+        emergency_number=number or DEFAULT_EMERGENCY_NUMBER,
+        accept_score=int(accept or 80),
+        confirm_score=int(confirm or 55),
+    )
+    return pack, r.problems
+
+
+def _messages(r: Reader, value: Any) -> dict[str, str]:
+    m = r.mapping(("messages",), value, what="messages", allowed=MESSAGES, required=MESSAGES) or {}
+    out: dict[str, str] = {}
+    for key in MESSAGES:
+        if key in m:
+            text = r.text(("messages", key), m[key], what=f"the message {key!r}")
+            if text:
+                out[key] = text
+    for key in ("emergency", "greeting"):
+        if key in out and "{emergency_number}" not in out[key]:
+            r.report(("messages", key), f"the {key} message must contain {{emergency_number}}")
+    return out
+
+
+def _phrase_table(
+    r: Reader, section: str, value: Any, required: dict[str, str]
+) -> dict[str, tuple[str, ...]]:
+    m = r.mapping((section,), value, what=section, allowed=required, required=required) or {}
+    return {
+        key: r.texts((section, key), m[key], what=f"{section} {key!r}", min_items=1)
+        for key in required
+        if key in m
+    }
+
+
+def _str_map(r: Reader, path: tuple[str, ...], value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        r.report(path, 'contractions should map a short form to its long form, e.g. "can\'t": cannot')
+        return {}
+    out: dict[str, str] = {}
+    for k, v in value.items():
+        text = r.text((*path, k), v, what=f"the long form of {k!r}")
+        if text:
+            out[str(k).lower()] = text.lower()
+    return out
+
+
+def _numbers(r: Reader, value: Any) -> dict[str, int]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        r.report(("language", "numbers"), "numbers should map a number word to its value, e.g. 'twenty: 20'")
+        return {}
+    out: dict[str, int] = {}
+    for k, v in value.items():
+        if isinstance(v, bool) or not isinstance(v, int):
+            r.report(("language", "numbers", k), f"the value of {k!r} should be a whole number")
+            continue
+        out[str(k).lower()] = v
+    return out

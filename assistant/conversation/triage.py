@@ -1,0 +1,75 @@
+"""From answers to scores, ranked causes and one triage level with its guidance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.base.conditions import AnswerValue, Facts, evaluate
+from assistant.base.events import TRIAGE_LEVELS, TriageLevel
+from assistant.base.intents import Cause, Intent, Source, TriageRule
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: TriageLevel
+    rule: TriageRule | None
+    #: Causes to name, most likely first, with their weights.
+    causes: tuple[tuple[Cause, float], ...]
+    scores: dict[str, int]
+    sources: tuple[Source, ...]
+    #: True when a red flag demanded an emergency that no rule gave (the safety net of the engine).
+    forced: bool = False
+
+
+def compute_scores(intent: Intent, answers: dict[str, AnswerValue]) -> dict[str, int]:
+    scores: dict[str, int] = {}
+    for score in intent.scores:
+        facts = Facts(answers, scores)
+        total = sum(p.add for p in score.points if evaluate(p.when, facts))
+        scores[score.id] = round(total)
+    return scores
+
+
+def rank_causes(intent: Intent, facts: Facts) -> list[tuple[Cause, float]]:
+    weighted = [
+        (cause, cause.base + sum(e.add for e in cause.evidence if evaluate(e.when, facts)))
+        for cause in intent.causes
+    ]
+    order = {c.id: i for i, c in enumerate(intent.causes)}
+    return sorted(weighted, key=lambda cw: (-cw[1], order[cw[0].id]))
+
+
+def assess(intent: Intent, answers: dict[str, AnswerValue], *, emergency: bool = False) -> Assessment:
+    """Decide the triage level: the most urgent rule that holds wins.
+
+    ``emergency`` (a red flag answered yes) makes the result an emergency whatever the rules say.
+    """
+    scores = compute_scores(intent, answers)
+    facts = Facts(answers, scores)
+    fired = [rule for rule in intent.triage if evaluate(rule.when, facts)]
+    fired.sort(key=lambda rule: TRIAGE_LEVELS.index(rule.level))  # stable: file order within a level
+    rule = fired[0] if fired else None
+    forced = False
+    if emergency and (rule is None or rule.level != "emergency"):
+        rule, forced = None, True
+    level: TriageLevel = "emergency" if forced else rule.level if rule else TRIAGE_LEVELS[1]
+    ranked = [(c, w) for c, w in rank_causes(intent, facts) if w > 0][: intent.max_causes]
+    source_ids: list[str] = []
+    for sid in (*(rule.sources if rule else ()), *(s for c, _ in ranked for s in c.sources)):
+        if sid not in source_ids:
+            source_ids.append(sid)
+    sources = tuple(intent.sources[s] for s in source_ids if s in intent.sources)
+    return Assessment(level, rule, tuple(ranked), scores, sources, forced)
+
+
+def fill(text: str, **values: str) -> str:
+    """Replace ``{name}`` placeholders; anything else in braces is left as written."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def join_names(names: list[str], conjunction: str = "and") -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]

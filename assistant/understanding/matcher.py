@@ -1,0 +1,267 @@
+"""Fuzzy matching of what was said to an intent or a command, with rapidfuzz.
+
+Intent matching scales to thousands of intents with an inverted index: the words of the utterance
+(and words within a small edit distance, for recognition slips such as "cath" for "calf") pick a
+short list of candidate phrases by summed word rarity, and only those are scored with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from assistant.base.intents import Intent, SystemPack
+from assistant.understanding.normalize import Normalizer
+
+#: How many candidate phrases are scored exactly after the index pass.
+CANDIDATES = 48
+#: Minimum similarity for a word to stand in for a known word (recognition slips).
+WORD_SIMILARITY = 75
+#: Weight of a function word ("my", "is") and of a word no phrase contains.
+STOPWORD_WEIGHT = 0.15
+UNKNOWN_WEIGHT = 1.5
+#: How much more recall counts than precision (the beta of an F-measure).
+RECALL_WEIGHT = 2.0
+#: A keyword of an intent in the utterance lifts its score to at least this (the confirm band).
+KEYWORD_FLOOR = 68
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    intent: Intent
+    score: int
+    phrase: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    text: str
+    intent: int
+    #: Each distinct word of the phrase with its weight, and their sum (computed once).
+    weights: tuple[tuple[str, float], ...] = ()
+    total: float = 0.0
+
+
+class IntentMatcher:
+    """Finds the intent an utterance is about."""
+
+    def __init__(self, intents: Sequence[Intent], normalizer: Normalizer, entries: list[_Entry]) -> None:
+        self.intents = tuple(intents)
+        self.normalizer = normalizer
+        self.entries = entries
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for idx, entry in enumerate(entries):
+            for word in set(entry.text.split()):
+                self.postings[word].append(idx)
+        n = max(len(entries), 1)
+        stop = normalizer.stopwords
+        # How much a word counts: little for function words ("my", "is"), at least 1 for content
+        # words, more for rare ones. Words never seen in any phrase count as rare content words.
+        self.idf = {
+            w: STOPWORD_WEIGHT if w in stop else max(1.0, math.log(1 + n / len(ids)))
+            for w, ids in self.postings.items()
+        }
+        self.stopwords = stop
+        self.unknown_weight = UNKNOWN_WEIGHT
+        for i, entry in enumerate(entries):
+            weights = tuple((w, self.idf[w]) for w in dict.fromkeys(entry.text.split()))
+            entries[i] = _Entry(entry.text, entry.intent, weights, sum(x for _, x in weights))
+        self.vocabulary = list(self.postings)
+        self.keywords: dict[str, set[int]] = defaultdict(set)
+        for i, intent in enumerate(self.intents):
+            for kw in intent.keywords:
+                self.keywords[normalizer(kw)].add(i)
+
+    @classmethod
+    def build(cls, intents: Sequence[Intent], normalizer: Normalizer) -> IntentMatcher:
+        entries: list[_Entry] = []
+        for i, intent in enumerate(intents):
+            seen: set[str] = set()
+            for phrase in intent.phrases:
+                text = normalizer(phrase)
+                if text and text not in seen:
+                    seen.add(text)
+                    entries.append(_Entry(text, i))
+        return cls(intents, normalizer, entries)
+
+    def _similar(self, words: list[str]) -> dict[str, dict[str, float]]:
+        """For each word said, the known words it may stand for, with a similarity from 0 to 1."""
+        similar: dict[str, dict[str, float]] = {}
+        for word in set(words):
+            if word in self.postings:
+                similar[word] = {word: 1.0}
+            elif len(word) >= 3:
+                close = process.extract(
+                    word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=3
+                )
+                similar[word] = {w: s / 100 for w, s, _ in close}
+            else:
+                similar[word] = {}
+        return similar
+
+    def _candidates(self, similar: dict[str, dict[str, float]]) -> list[int]:
+        """The phrases sharing the most (rare) words with the utterance.
+
+        Function words are skipped here: they are in most phrases and would make this pass scan
+        the whole index. They still count (a little) in the exact score.
+        """
+        weights: dict[int, float] = defaultdict(float)
+        pairs = [(w, s) for known in similar.values() for w, s in known.items() if w not in self.stopwords]
+        if not pairs:
+            pairs = [(w, s) for known in similar.values() for w, s in known.items()]
+        for word, similarity in pairs:
+            weight = self.idf[word] * similarity
+            for idx in self.postings[word]:
+                weights[idx] += weight
+        if not weights:
+            return []
+        return heapq.nlargest(CANDIDATES, weights, key=weights.__getitem__)
+
+    def _score(self, words: list[str], similar: dict[str, dict[str, float]], entry: _Entry) -> float:
+        """How well the utterance and a phrase cover each other, rare words counting most (0-100).
+
+        Recall (how much of the phrase was said) weighs more than precision (how much of what was
+        said the phrase explains), so extra chatter around a known phrase costs little.
+        """
+        phrase_set = {w for w, _ in entry.weights}
+        got: dict[str, float] = {}
+        explained = total_said = 0.0
+        for word in words:
+            best = 0.0
+            for known, sim in similar.get(word, {}).items():
+                if known in phrase_set:
+                    best = max(best, sim)
+                    got[known] = max(got.get(known, 0.0), sim)
+            weight = self.idf.get(word, STOPWORD_WEIGHT if word in self.stopwords else self.unknown_weight)
+            explained += weight * best
+            total_said += weight
+        said = sum(weight * got[w] for w, weight in entry.weights if w in got)
+        recall = said / entry.total if entry.total else 0.0
+        precision = explained / total_said if total_said else 0.0
+        if recall == 0 or precision == 0:
+            return 0.0
+        beta2 = RECALL_WEIGHT**2
+        return 100 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
+
+    def match(self, utterance: str) -> list[IntentMatch]:
+        """Best match per intent, best first (at most three)."""
+        words = self.normalizer.tokens(utterance)
+        if not words:
+            return []
+        similar = self._similar(words)
+        best: dict[int, tuple[float, str]] = {}
+        for idx in self._candidates(similar):
+            entry = self.entries[idx]
+            score = self._score(words, similar, entry)
+            if score > best.get(entry.intent, (-1.0, ""))[0]:
+                best[entry.intent] = (score, entry.text)
+        for word in words:
+            for i in self.keywords.get(word, ()):
+                score, phrase = best.get(i, (0.0, ""))
+                best[i] = (max(score + 5, KEYWORD_FLOOR), phrase or word)
+        ranked = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)[:3]
+        return [IntentMatch(self.intents[i], min(100, round(s)), p) for i, (s, p) in ranked]
+
+
+#: Words skipped when looking for a negation before an emergency phrase ("I do not have chest pain").
+_AUXILIARY = frozenset(
+    {
+        "i",
+        "am",
+        "do",
+        "does",
+        "have",
+        "has",
+        "got",
+        "any",
+        "a",
+        "an",
+        "is",
+        "it",
+        "there",
+        "been",
+        "my",
+        "feel",
+        "had",
+    }
+)
+_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "nope", "nah", "none"})
+
+
+class CommandMatcher:
+    """Recognises the global commands (stop, repeat, help...) and the emergency phrases."""
+
+    def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
+        self.normalizer = normalizer
+        self.phrases: dict[str, list[str]] = {
+            name: [t for t in (normalizer(p) for p in phrases) if t]
+            for name, phrases in system.commands.items()
+        }
+        # The core of an emergency phrase: without leading "i have", so negations are found next to it.
+        self.emergency_cores: list[tuple[str, str]] = []
+        for phrase in self.phrases.get("emergency", ()):
+            words = phrase.split()
+            while len(words) > 1 and words[0] in _AUXILIARY:
+                words = words[1:]
+            self.emergency_cores.append((phrase, " ".join(words)))
+        self._cores = [core for _, core in self.emergency_cores]
+
+    def emergency(self, utterance: str) -> str | None:
+        """The emergency phrase said (not negated), if any."""
+        text = self.normalizer(utterance)
+        if not text:
+            return None
+        words = text.split()
+        # One pass in C over all the phrases finds the few worth a closer look.
+        near = {
+            core
+            for core, _, _ in process.extract(
+                text, self._cores, scorer=fuzz.partial_ratio, score_cutoff=90, limit=None
+            )
+        }
+        for phrase, core in self.emergency_cores:
+            if core not in near:
+                continue
+            if " " not in core:
+                if core not in words:
+                    continue  # a single word must be said as a word, not inside another
+                start_word = words.index(core)
+            else:
+                if len(core) > len(text) + 2:
+                    continue  # "chest" alone is not "chest pain"
+                found = fuzz.partial_ratio_alignment(core, text, score_cutoff=90)
+                if found is None:
+                    continue
+                start_word = len(text[: found.dest_start].split())
+                if text[: found.dest_start] and not text[: found.dest_start].endswith(" "):
+                    start_word -= 1  # the match began inside a word
+            if self._negated(words, start_word):
+                continue
+            return phrase
+        return None
+
+    @staticmethod
+    def _negated(words: list[str], start: int) -> bool:
+        i = start - 1
+        while i >= 0 and words[i] in _AUXILIARY:
+            i -= 1
+        return i >= 0 and words[i] in _NEGATIONS
+
+    def command(self, utterance: str) -> str | None:
+        """The command the whole utterance means, if it is one."""
+        text = self.normalizer(utterance)
+        if not text:
+            return None
+        best: tuple[float, str] | None = None
+        for name, phrases in self.phrases.items():
+            if name == "emergency":
+                continue
+            hit = process.extractOne(text, phrases, scorer=fuzz.ratio, score_cutoff=88)
+            if hit and (best is None or hit[1] > best[0]):
+                best = (hit[1], name)
+        return best[1] if best else None
