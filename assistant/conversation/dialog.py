@@ -73,7 +73,7 @@ class Dialog:
         *,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
-        self.k = knowledge
+        self.knowledge = knowledge
         self.settings = settings or Settings()
         self.clock = clock
         self.state = ConversationState()
@@ -94,10 +94,10 @@ class Dialog:
         self.state.silences = 0
         if not text:
             return self._not_understood()
-        said = self.k.commands.emergency(text)
+        said = self.knowledge.commands.emergency(text)
         if said is not None:
             return self._global_emergency(text)
-        command = self.k.commands.command(text)
+        command = self.knowledge.commands.command(text)
         if command is not None:
             return self._command(command)
         phase = self.state.phase
@@ -134,7 +134,7 @@ class Dialog:
 
     @property
     def intent(self) -> Intent | None:
-        return self.k.intent(self.state.intent) if self.state.intent else None
+        return self.knowledge.intent(self.state.intent) if self.state.intent else None
 
     def msg(self, key: str, **values: str) -> str:
         return fill(self.messages[key], emergency_number=self.number, **values)
@@ -146,8 +146,8 @@ class Dialog:
         )
 
     def _complaint(self, text: str) -> list[Event]:
-        matches = self.k.matcher.match(text)
-        system = self.k.system
+        matches = self.knowledge.matcher.match(text)
+        system = self.knowledge.system
         if matches and matches[0].score >= system.accept_score:
             return self._begin(matches[0].intent, matches[0].score, text)
         if matches and matches[0].score >= system.confirm_score:
@@ -164,7 +164,7 @@ class Dialog:
         value = self.yes_no.parse(text)
         if value is None:
             return self._not_understood()
-        intent = self.k.intent(self.state.candidate or "")
+        intent = self.knowledge.intent(self.state.candidate or "")
         if value == "yes" and intent is not None:
             return self._begin(intent, self.state.candidate_score, self.state.complaint)
         self.state.phase = "complaint"
@@ -219,9 +219,9 @@ class Dialog:
         if question.kind == "yes_no":
             value = self.yes_no.parse(text, question.answer_words or None)
         elif question.kind == "choice":
-            value = parse_choice(text, question, self.k.normalizer)
+            value = parse_choice(text, question, self.knowledge.normalizer)
         else:
-            value = parse_number(text, self.k.normalizer)
+            value = parse_number(text, self.knowledge.normalizer)
             if value is not None and question.range and not question.range[0] <= value <= question.range[1]:
                 low, high = question.range
                 return [
@@ -389,7 +389,7 @@ class Dialog:
         return join_names([c.words[0] for c in question.choices], "or")
 
     def _topics(self) -> str:
-        return join_names([i.title for i in self.k.intents], "or")
+        return join_names([i.title for i in self.knowledge.intents], "or")
 
     def _remember(self, ask: Ask) -> Ask:
         self.state.last_ask = ask

@@ -92,7 +92,7 @@ def expected_phrases(dialog: Dialog) -> list[str] | None:
         return None
     intent = dialog.intent
     question = intent.question(ask.question) if intent else None
-    system = dialog.k.system
+    system = dialog.knowledge.system
     return _unique([*answer_phrases(question, system, ask.kind), *command_phrases(system)])
 
 
