@@ -16,8 +16,10 @@ from assistant.base.intents import Question
 from assistant.base.problems import Problem
 from assistant.content.knowledge import Knowledge
 from assistant.content.located_yaml import YamlPath, load_yaml
-from assistant.understanding.answers import YesNoParser, parse_choice
-from assistant.understanding.matcher import CommandMatcher
+from assistant.understanding.answers import ChoiceParser, YesNoParser, parse_choice
+from assistant.understanding.commands import CommandRecognizer
+from assistant.understanding.emergencies import EmergencyDetector
+from assistant.understanding.hearing import Hearing
 from assistant.understanding.normalize import Normalizer
 
 _Add = Callable[[YamlPath, str], None]
@@ -44,13 +46,20 @@ class WordChecker:
         base = knowledge.normalizer
         self.knowledge = knowledge
         self.normalizer = _MemoNormalizer(**{f.name: getattr(base, f.name) for f in fields(base)})
-        self.commands = CommandMatcher(knowledge.system, self.normalizer)
-        self.yes_no = YesNoParser(knowledge.system, self.normalizer)
+        system = knowledge.system
+        self.commands = CommandRecognizer(system, self.normalizer)
+        self.emergencies = EmergencyDetector(
+            system.emergencies, system.words, self.normalizer, system.commands.get("emergency", ())
+        )
+        self.hearing = Hearing(self.normalizer, system.words)
+        self.yes_no = YesNoParser(system, self.normalizer)
+        self.choices = ChoiceParser(system, self.normalizer)
 
     def taken_by_command(self, text: str) -> str | None:
         """What the dialog does with ``text`` before anything else, if it takes it."""
-        if self.commands.emergency(text) is not None:
-            return "an emergency phrase (the assistant would give the emergency message)"
+        found = self.emergencies.detect(self.hearing.hear(text).clauses)
+        if found is not None and found.certain:
+            return f"an emergency ({found.concept.name}; the assistant would give the emergency message)"
         command = self.commands.command(text)
         if command is not None:
             return f"the command {command!r} (see commands: in the system file)"
@@ -123,7 +132,7 @@ def _choice_words(checker: WordChecker, q: Question, path: YamlPath, add: _Add) 
                 "or say it differently",
             )
             continue
-        got = parse_choice(word, q, checker.normalizer)
+        got = parse_choice(word, q, checker.choices)
         if got != choice_id:
             meant = f"is understood as the choice {got!r}" if got else "fits two choices equally"
             add(

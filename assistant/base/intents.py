@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assistant.base.conditions import Condition
 from assistant.base.events import QuestionKind, TriageLevel
+from assistant.base.language import EmergencyRules, WordLists
 from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER
 
 
@@ -157,6 +158,12 @@ MESSAGES: dict[str, str] = {
     "no_speech": "reprompt after silence",
     "no_response": "said before ending after a second silence",
     "anything_else": "said after the result when the conversation is over",
+    "out_of_scope_end": "said when the opening was out of scope twice: the general safety net, then the end",
+    "simpler_preface": "said before a question not understood twice is asked in a simpler form",
+    "choice_one_by_one": "said before the options of a choice question are asked one at a time",
+    "choice_option": "one option of a choice question asked as a yes/no; {option} is its first word",
+    "assumed_urgent": "a red flag (or an emergency check) not understood three times: the urgent assumption",
+    "assumed_unsure": "a question not understood three times: taken as not sure, and the assistant moves on",
 }
 
 
@@ -174,6 +181,8 @@ class SystemPack:
     contractions: dict[str, str] = field(default_factory=dict)
     number_words: dict[str, int] = field(default_factory=dict)
     stopwords: tuple[str, ...] = ()
+    words: WordLists = field(default_factory=WordLists)
+    emergencies: EmergencyRules = field(default_factory=EmergencyRules)
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     accept_score: int = 80
     confirm_score: int = 55

@@ -55,12 +55,25 @@ class Knowledge:
         return IntentMatcher.build(self.intents, self.normalizer)
 
     @cached_property
-    def commands(self) -> CommandMatcher:
-        return CommandMatcher(self.system, self.normalizer)
+    def understander(self) -> Understander:
+        """The one place utterances are understood (emergencies, commands, intents, answers)."""
+        return Understander(self.system, self.intents, self.normalizer, self.matcher)
 
-    @cached_property
+    @property
+    def commands(self) -> CommandRecognizer:
+        return self.understander.commands
+
+    @property
+    def emergencies(self) -> EmergencyDetector:
+        return self.understander.emergencies
+
+    @property
     def yes_no_parser(self) -> YesNoParser:
-        return YesNoParser(self.system, self.normalizer)
+        return self.understander.yes_no
+
+    @property
+    def choice_parser(self) -> ChoiceParser:
+        return self.understander.choices
 
 
 def check_files(paths: Iterable[Path]) -> tuple[Knowledge | None, list[Problem]]:
@@ -83,6 +96,9 @@ def load_knowledge(paths: Sequence[Path] | None = None) -> Knowledge:
 
 
 # Imported late: these modules use Knowledge's parts only, never the loader.
-from assistant.understanding.answers import YesNoParser  # noqa: E402
-from assistant.understanding.matcher import CommandMatcher, IntentMatcher  # noqa: E402
+from assistant.understanding.answers import ChoiceParser, YesNoParser  # noqa: E402
+from assistant.understanding.commands import CommandRecognizer  # noqa: E402
+from assistant.understanding.emergencies import EmergencyDetector  # noqa: E402
+from assistant.understanding.matcher import IntentMatcher  # noqa: E402
 from assistant.understanding.normalize import Normalizer  # noqa: E402
+from assistant.understanding.understand import Understander  # noqa: E402

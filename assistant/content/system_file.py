@@ -8,11 +8,12 @@ from assistant.base.intents import COMMANDS, MESSAGES, SystemPack
 from assistant.base.problems import Problem
 from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER
 from assistant.content.field_reader import Reader
+from assistant.content.language_file import WORD_LIST_KEYS, read_emergencies, read_word_lists
 from assistant.content.located_yaml import LoadedYaml
 
-SYSTEM_KEYS = {"system", "settings", "messages", "commands", "answers", "language"}
+SYSTEM_KEYS = {"system", "settings", "messages", "commands", "answers", "language", "emergencies"}
 SETTING_KEYS = {"emergency_number", "accept_score", "confirm_score"}
-LANGUAGE_KEYS = {"fillers", "stopwords", "contractions", "numbers"}
+LANGUAGE_KEYS = {"fillers", "stopwords", "contractions", "numbers", *WORD_LIST_KEYS}
 ANSWER_KEYS = ("yes", "no", "unsure")
 
 
@@ -55,6 +56,8 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
     stopwords = r.texts(("language", "stopwords"), lang.get("stopwords"), what="stopwords")
     contractions = _str_map(r, ("language", "contractions"), lang.get("contractions"))
     numbers = _numbers(r, lang.get("numbers"))
+    word_lists = read_word_lists(r, lang)
+    emergencies = read_emergencies(r, top.get("emergencies"))
 
     if any(p.severity == "error" for p in r.problems) or language is None:
         return None, r.problems
@@ -68,6 +71,8 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         contractions=contractions,
         number_words=numbers,
         stopwords=stopwords,
+        words=word_lists,
+        emergencies=emergencies,
         emergency_number=number or DEFAULT_EMERGENCY_NUMBER,
         accept_score=int(accept or 80),
         confirm_score=int(confirm or 55),
@@ -83,7 +88,7 @@ def _messages(r: Reader, value: Any) -> dict[str, str]:
             text = r.text(("messages", key), m[key], what=f"the message {key!r}")
             if text:
                 out[key] = text
-    for key in ("emergency", "greeting"):
+    for key in ("emergency", "greeting", "out_of_scope_end"):
         if key in out and "{emergency_number}" not in out[key]:
             r.report(("messages", key), f"the {key} message must contain {{emergency_number}}")
     return out

@@ -1,4 +1,7 @@
-"""Understanding answers the way people give them: yes/no/unsure, a choice, or a number."""
+"""Understanding answers the way people give them: yes/no/unsure, a choice, or a number.
+
+Every word list used here comes from the system file (``answers:`` and ``language:``).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from assistant.base.intents import Question, SystemPack
+from assistant.understanding.hearing import Hearing
 from assistant.understanding.normalize import Normalizer
 
 YesNo = str  # "yes" | "no" | "unsure"
-
-#: Words that turn what follows into a "no" ("not swollen", "never had one").
-NEGATIONS = frozenset({"not", "no", "never", "none", "neither", "nor", "nothing", "without"})
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "last": -1}
+#: A choice answer that names more than one option, or none in particular ("both", "yes").
+SEVERAL = "several"
 
 
 @dataclass(frozen=True)
@@ -23,11 +25,24 @@ class _Phrase:
     value: YesNo
 
 
+@dataclass(frozen=True)
+class _Found:
+    value: YesNo
+    #: A one-word answer ("yes", "nope"), not a statement ("it is") or a denial inside a sentence.
+    strong: bool
+    start: int
+    end: int
+
+
 class YesNoParser:
-    """Longest-match over yes/no/unsure phrases, then a decision that never loses a negation."""
+    """Longest-match over yes/no/unsure phrases, then a decision as English speakers mean it."""
 
     def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
         self.normalizer = normalizer
+        self.hearing = Hearing(normalizer, system.words)
+        lists = system.words
+        self.negations = frozenset(w for n in lists.negations for w in normalizer.tokens(n))
+        self.corrections = [tuple(normalizer.tokens(c)) for c in lists.corrections]
         self.base = self._compile(system.answers)
 
     def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:
@@ -41,82 +56,147 @@ class YesNoParser:
         return sorted(phrases, key=lambda p: -len(p.words))
 
     def parse(self, text: str, extra: Mapping[str, tuple[str, ...]] | None = None) -> YesNo | None:
-        words = self.normalizer.tokens(text)
+        return self.parse_words(self.hearing.words(text), extra)
+
+    def parse_words(
+        self, words: Sequence[str], extra: Mapping[str, tuple[str, ...]] | None = None
+    ) -> YesNo | None:
         if not words:
             return None
         phrases = self._compile(extra) + self.base if extra else self.base
-        # Each find: (value, strong). Strong means a one-word answer ("yes", "nope"), not a
-        # statement ("it is", "a bit") or a negation inside a sentence ("not making sense").
-        found: list[tuple[YesNo, bool]] = []
+        # "I'm not really sure" is unsure wherever the unsure words fall.
+        if any(p.value == "unsure" and _at(words, p.words) for p in phrases):
+            return "unsure"
+        found = self._scan(words, phrases)
+        if not found:
+            return None
+        return self._decide(words, found)
+
+    def _scan(self, words: Sequence[str], phrases: list[_Phrase]) -> list[_Found]:
+        found: list[_Found] = []
         i = 0
         while i < len(words):
             for p in phrases:
                 n = len(p.words)
                 if tuple(words[i : i + n]) == p.words:
-                    found.append((p.value, n == 1))
+                    value = p.value
+                    # A yes followed straight by a denial is a no: "certainly not", "I have never".
+                    if value == "yes" and i + n < len(words) and words[i + n] in self.negations:
+                        value, n = "no", n + 1
+                    found.append(_Found(value, len(p.words) == 1, i, i + n))
                     i += n
                     break
             else:
-                if words[i] in NEGATIONS:
-                    found.append(("no", False))
+                if words[i] in self.negations:
+                    found.append(_Found("no", False, i, i + 1))
                 i += 1
-        if not found:
+        return found
+
+    def _decide(self, words: Sequence[str], found: list[_Found]) -> YesNo | None:
+        # What follows a correction counts ("yes, I mean no", "no wait, yes").
+        for correction in self.corrections:
+            for start in _positions(words, correction):
+                after = [f for f in found if f.start >= start + len(correction)]
+                if after:
+                    return after[-1].value
+        values = {f.value for f in found}
+        if len(values) == 1:
+            return found[0].value
+        # A run of answer words at the start is decided by its last one: "yeah no" is no,
+        # "no yeah, it is" is yes, unless a plain answer of the other kind follows.
+        run = [found[0]] if found[0].start == 0 and found[0].strong else []
+        for f in found[1:]:
+            if run and f.strong and f.start == run[-1].end:
+                run.append(f)
+            else:
+                break
+        if run:
+            last = run[-1].value
+            rest = found[len(run) :]
+            if not any(f.strong and f.value != last for f in rest):
+                return last
+        return None
+
+
+def _at(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    return bool(_positions(words, phrase))
+
+
+def _positions(words: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
+    n = len(phrase)
+    return [i for i in range(len(words) - n + 1) if n and tuple(words[i : i + n]) == phrase]
+
+
+class ChoiceParser:
+    """Which option of a choice question was meant: by its words, its position, or close wording."""
+
+    def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
+        self.normalizer = normalizer
+        self.hearing = Hearing(normalizer, system.words)
+        lists = system.words
+        self.ordinals: dict[str, int] = {}
+        for word, position in lists.ordinals.items():
+            for token in normalizer.tokens(word):
+                self.ordinals.setdefault(token, position)
+        self.several = [tuple(normalizer.tokens(s)) for s in lists.several]
+
+    def parse(self, text: str, question: Question) -> str | None:
+        return self.parse_words(self.hearing.words(text), question)
+
+    def parse_words(self, words: Sequence[str], question: Question) -> str | None:
+        """The choice id meant; :data:`SEVERAL` for "both"; None when no choice (or two) fits."""
+        if not words:
             return None
-        values = [value for value, _ in found]
-        if "unsure" in values:
-            return "unsure"
-        if len(set(values)) == 1:
-            return values[0]
-        # A sentence that starts with a plain yes or no is decided by it ("yes, and she is not
-        # making sense"), unless a plain answer of the other kind follows ("yes... no").
-        first, strong = found[0]
-        starts_with_it = words[0] in {w for p in phrases if len(p.words) == 1 for w in p.words}
-        if strong and starts_with_it and not any(s and v != first for v, s in found[1:]):
-            return first
-        # Otherwise, as in "it is... I don't", too unclear to decide for someone.
+        spans: list[tuple[int, int, str]] = []
+        for choice in question.choices:
+            for phrase in (choice.id.replace("_", " "), *choice.words):
+                target = tuple(self.normalizer.tokens(phrase))
+                spans += [(i, i + len(target), choice.id) for i in _positions(words, target)]
+        # A match inside a longer match does not count ("last night" is not "night").
+        outer = {
+            c
+            for s, e, c in spans
+            if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)
+        }
+        if len(outer) == 1:
+            return outer.pop()
+        if len(outer) > 1:
+            return SEVERAL  # "red skin and the vein": ask one by one rather than pick one
+        if any(_at(words, s) for s in self.several if s):
+            return SEVERAL
+        if len(words) <= 4:
+            for word in words:
+                if word in self.ordinals:
+                    position = self.ordinals[word]
+                    idx = position - 1 if position > 0 else position
+                    if -len(question.choices) <= idx < len(question.choices):
+                        return question.choices[idx].id
+        joined = " ".join(words)
+        scored: list[tuple[float, str]] = []
+        for choice in question.choices:
+            best = max(
+                fuzz.WRatio(joined, self.normalizer(w)) for w in (*choice.words, choice.id.replace("_", " "))
+            )
+            scored.append((best, choice.id))
+        scored.sort(reverse=True)
+        if scored[0][0] >= 86 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 6):
+            return scored[0][1]
         return None
 
 
-def parse_choice(text: str, question: Question, normalizer: Normalizer) -> str | None:
-    """The choice id meant, or None when no choice (or more than one equally) fits."""
-    words = normalizer.tokens(text)
-    if not words:
-        return None
-    joined = " ".join(words)
-    spans: list[tuple[int, int, str]] = []
-    for choice in question.choices:
-        for phrase in (choice.id.replace("_", " "), *choice.words):
-            target = normalizer.tokens(phrase)
-            n = len(target)
-            spans += [
-                (i, i + n, choice.id) for i in range(len(words) - n + 1) if n and words[i : i + n] == target
-            ]
-    # A match inside a longer match does not count ("last night" is not "night").
-    outer = {
-        c for s, e, c in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)
-    }
-    if len(outer) == 1:
-        return outer.pop()
-    if len(outer) > 1:
-        return None  # "today or this week": ask again rather than pick one
-    for word in words:
-        if word in ORDINALS and len(words) <= 4:
-            idx = ORDINALS[word]
-            if -len(question.choices) <= idx < len(question.choices):
-                return question.choices[idx].id
-    scored: list[tuple[float, str]] = []
-    for choice in question.choices:
-        best = max(fuzz.WRatio(joined, normalizer(w)) for w in (*choice.words, choice.id.replace("_", " ")))
-        scored.append((best, choice.id))
-    scored.sort(reverse=True)
-    if scored[0][0] >= 86 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 6):
-        return scored[0][1]
-    return None
+def parse_choice(text: str, question: Question, parser: ChoiceParser) -> str | None:
+    """The choice id meant, or None when no single choice fits (see :class:`ChoiceParser`)."""
+    found = parser.parse(text, question)
+    return None if found == SEVERAL else found
 
 
 def parse_number(text: str, normalizer: Normalizer) -> int | None:
     """The first whole number said ("about sixty two" -> 62); None if there is none."""
-    for word in normalizer.tokens(text):
+    return number_in(normalizer.tokens(text))
+
+
+def number_in(words: Sequence[str]) -> int | None:
+    for word in words:
         if word.isdigit():
             return int(word)
     return None

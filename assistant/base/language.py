@@ -1,0 +1,82 @@
+"""What the system file says about the language itself: small word lists, and emergency concepts.
+
+Every English word the understanding code relies on lives here as data read from the system file
+(``language:`` and ``emergencies:``), so rewording or translating needs no code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Separates the parts of an emergency pattern: "{chest} + {chest_feeling}".
+PART_JOIN = "+"
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """Small closed lists of words, each with one job in understanding."""
+
+    #: Said sounds written many ways, replaced before anything else ("uh-huh" -> "yes").
+    spoken_forms: dict[str, str] = field(default_factory=dict)
+    negations: tuple[str, ...] = ()
+    auxiliaries: tuple[str, ...] = ()
+    clause_breaks: tuple[str, ...] = ()
+    corrections: tuple[str, ...] = ()
+    command_padding: tuple[str, ...] = ()
+    #: Word -> position from 1 (-1 is the last choice).
+    ordinals: dict[str, int] = field(default_factory=dict)
+    several: tuple[str, ...] = ()
+    #: "and" / "or" -> the word used when a list is spoken.
+    conjunctions: dict[str, str] = field(default_factory=dict)
+
+    def conjunction(self, which: str) -> str:
+        return self.conjunctions.get(which, which)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One kind of emergency: its patterns and what to ask when only a hint of it was said."""
+
+    id: str
+    name: str
+    check: str
+    #: Each pattern is a tuple of parts; a part is "{list}" or plain words said together.
+    when: tuple[tuple[str, ...], ...]
+    maybe: tuple[tuple[str, ...], ...] = ()
+    unless: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Words that put a symptom out of the present, or on someone else."""
+
+    long_past: tuple[str, ...] = ()
+    other_people: tuple[str, ...] = ()
+    other_past: tuple[str, ...] = ()
+    hypothetical: tuple[str, ...] = ()
+    reassurance: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EmergencyRules:
+    """The emergency concepts of the system file (none: only ``commands: emergency`` phrases)."""
+
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    concepts: tuple[Concept, ...] = ()
+    scope: Scope = field(default_factory=Scope)
+    window: int = 10
+    #: Source id -> "title (url)".
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def pattern_parts(pattern: str) -> tuple[str, ...]:
+    """ "{chest} + pain" -> ("{chest}", "pain")."""
+    return tuple(part.strip() for part in pattern.split(PART_JOIN) if part.strip())
+
+
+def list_name(part: str) -> str | None:
+    """The word-list name of a part written "{name}", else None."""
+    if part.startswith("{") and part.endswith("}"):
+        return part[1:-1].strip()
+    return None

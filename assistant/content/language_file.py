@@ -1,0 +1,165 @@
+"""Read the ``language:`` word lists and the ``emergencies:`` concepts of the system file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.base.language import Concept, EmergencyRules, Scope, WordLists, list_name, pattern_parts
+from assistant.content.field_reader import Reader, did_you_mean
+
+#: language: keys read here (the others are read by system_file).
+WORD_LIST_KEYS = (
+    "spoken_forms",
+    "negations",
+    "auxiliaries",
+    "clause_breaks",
+    "corrections",
+    "command_padding",
+    "ordinals",
+    "several",
+    "conjunctions",
+)
+EMERGENCY_KEYS = {"sources", "window", "scope", "words", "concepts"}
+SCOPE_KEYS = ("long_past", "other_people", "other_past", "hypothetical", "reassurance")
+CONCEPT_KEYS = {"id", "name", "check", "sources", "when", "maybe", "unless"}
+
+
+def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
+    path = ("language",)
+    return WordLists(
+        spoken_forms=_text_map(
+            r, (*path, "spoken_forms"), lang.get("spoken_forms"), example='"uh huh": "yes"'
+        ),
+        negations=r.texts((*path, "negations"), lang.get("negations"), what="negations"),
+        auxiliaries=r.texts((*path, "auxiliaries"), lang.get("auxiliaries"), what="auxiliaries"),
+        clause_breaks=r.texts((*path, "clause_breaks"), lang.get("clause_breaks"), what="clause_breaks"),
+        corrections=r.texts((*path, "corrections"), lang.get("corrections"), what="corrections"),
+        command_padding=r.texts(
+            (*path, "command_padding"), lang.get("command_padding"), what="command_padding"
+        ),
+        ordinals=_ordinals(r, lang.get("ordinals")),
+        several=r.texts((*path, "several"), lang.get("several"), what="several"),
+        conjunctions=_text_map(r, (*path, "conjunctions"), lang.get("conjunctions"), example="or: or"),
+    )
+
+
+def read_emergencies(r: Reader, value: Any) -> EmergencyRules:
+    if value is None:
+        return EmergencyRules()
+    top = r.mapping(
+        ("emergencies",), value, what="emergencies", allowed=EMERGENCY_KEYS, required=("concepts",)
+    )
+    if top is None:
+        return EmergencyRules()
+    window = r.number(("emergencies", "window"), top.get("window"), what="window", default=10)
+    if window is not None and not 1 <= window <= 30:
+        r.report(("emergencies", "window"), "window is how many words a pattern may spread over: 1 to 30")
+    sources = _sources(r, top.get("sources"))
+    scope_map = (
+        r.mapping(("emergencies", "scope"), top.get("scope") or {}, what="scope", allowed=SCOPE_KEYS) or {}
+    )
+    scope = Scope(
+        **{key: r.texts(("emergencies", "scope", key), scope_map.get(key), what=key) for key in SCOPE_KEYS}
+    )
+    words: dict[str, tuple[str, ...]] = {}
+    for name, path, body in r.keyed(
+        ("emergencies", "words"), top.get("words"), what="words", example="chest: [chest, breastbone]"
+    ):
+        words[str(name)] = r.texts(path, body, what=f"the word list {name!r}", min_items=1)
+    concepts: list[Concept] = []
+    seen: set[str] = set()
+    for path, m in r.records(
+        ("emergencies", "concepts"),
+        top.get("concepts"),
+        what="concepts",
+        each="a concept",
+        allowed=CONCEPT_KEYS,
+        required=("id", "name", "check", "when"),
+    ):
+        concept = _concept(r, path, m, words, sources)
+        if concept is None:
+            continue
+        if concept.id in seen:
+            r.report((*path, "id"), f"the concept id {concept.id!r} is used twice; give this one another id")
+        seen.add(concept.id)
+        concepts.append(concept)
+    return EmergencyRules(words, tuple(concepts), scope, int(window or 10), sources)
+
+
+def _concept(
+    r: Reader,
+    path: tuple[Any, ...],
+    m: dict[str, Any],
+    words: dict[str, tuple[str, ...]],
+    sources: dict[str, str],
+) -> Concept | None:
+    cid = r.ident((*path, "id"), m.get("id"), what="the concept id")
+    name = r.text((*path, "name"), m.get("name"), what="the concept name")
+    check = r.text((*path, "check"), m.get("check"), what="the check question")
+    when = _patterns(r, (*path, "when"), m.get("when"), words, min_items=1)
+    maybe = _patterns(r, (*path, "maybe"), m.get("maybe"), words)
+    unless = r.texts((*path, "unless"), m.get("unless"), what="unless")
+    cited = r.texts((*path, "sources"), m.get("sources"), what="sources")
+    for i, source in enumerate(cited):
+        if source not in sources:
+            r.report(
+                (*path, "sources", i),
+                f"unknown source {source!r}{did_you_mean(source, sources)}; "
+                "add it under emergencies: sources:",
+            )
+    if cid is None or name is None or check is None:
+        return None
+    return Concept(cid, name, check, when, maybe, unless, cited)
+
+
+def _patterns(
+    r: Reader, path: tuple[Any, ...], value: Any, words: dict[str, tuple[str, ...]], *, min_items: int = 0
+) -> tuple[tuple[str, ...], ...]:
+    out: list[tuple[str, ...]] = []
+    for i, text in enumerate(r.texts(path, value, what="patterns", min_items=min_items)):
+        parts = pattern_parts(text)
+        bad = [p for p in parts if (n := list_name(p)) is not None and n not in words]
+        for part in bad:
+            name = list_name(part) or ""
+            r.report(
+                (*path, i),
+                f"unknown word list {part}{did_you_mean(name, words)}; define it under "
+                "emergencies: words:, or write plain words without braces",
+            )
+        if parts and not bad:
+            out.append(parts)
+    return tuple(out)
+
+
+def _sources(r: Reader, value: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, path, body in r.keyed(
+        ("emergencies", "sources"), value, what="sources", example="nhs_999: {title: ..., url: ...}"
+    ):
+        m = r.mapping(path, body, what=f"the source {key!r}", allowed=("title", "url"), required=("title",))
+        if m is None:
+            continue
+        title = r.text((*path, "title"), m.get("title"), what="the source title")
+        url = r.text((*path, "url"), m.get("url"), what="the source url", required=False)
+        if title:
+            out[str(key)] = f"{title} ({url})" if url else title
+    return out
+
+
+def _text_map(r: Reader, path: tuple[Any, ...], value: Any, *, example: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, item_path, body in r.keyed(path, value, what=str(path[-1]), example=example):
+        text = r.text(item_path, body, what=f"the value of {key!r}")
+        if text:
+            out[str(key).lower()] = text.lower()
+    return out
+
+
+def _ordinals(r: Reader, value: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key, path, body in r.keyed(("language", "ordinals"), value, what="ordinals", example="first: 1"):
+        if isinstance(body, bool) or not isinstance(body, int) or body == 0:
+            r.report(path, f"the position of {key!r} should be a whole number from 1 (or -1 for the last)")
+            continue
+        out[str(key).lower()] = body
+    return out

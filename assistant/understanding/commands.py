@@ -1,0 +1,65 @@
+"""The global commands (repeat, help, go back, what do you mean, stop, goodbye) as people say them.
+
+A command is the whole utterance, give or take the words said around it ("ok bye then", "no,
+stop", "one more time please"): the ``command_padding`` of the system file. A command word
+inside an answer ("it doesn't stop hurting") is not a command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from assistant.base.intents import SystemPack
+from assistant.understanding.hearing import Hearing
+from assistant.understanding.normalize import Normalizer
+
+#: How close (0-100) what was said must be to a command phrase.
+COMMAND_SIMILARITY = 88
+#: Commands that are not acted on as commands here (emergency phrases are concepts' business).
+NOT_COMMANDS = frozenset({"emergency"})
+
+
+class CommandRecognizer:
+    def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
+        self.hearing = Hearing(normalizer, system.words)
+        self.padding = frozenset(w for p in system.words.command_padding for w in normalizer.tokens(p))
+        self.phrases: dict[str, list[str]] = {
+            name: [t for t in (normalizer(p) for p in phrases) if t]
+            for name, phrases in system.commands.items()
+            if name not in NOT_COMMANDS
+        }
+        self.exact = {p: name for name, phrases in self.phrases.items() for p in phrases}
+
+    def command(self, text: str) -> str | None:
+        """The command the whole utterance means, if it is one."""
+        return self.command_words(self.hearing.words(text))
+
+    def command_words(self, words: Sequence[str]) -> str | None:
+        if not words:
+            return None
+        core = list(words)
+        while core and core[0] in self.padding and " ".join(core) not in self.exact:
+            core.pop(0)
+        while core and core[-1] in self.padding and " ".join(core) not in self.exact:
+            core.pop()
+        for candidate in dict.fromkeys((" ".join(core), " ".join(words))):
+            if not candidate:
+                continue
+            if candidate in self.exact:
+                return self.exact[candidate]
+            best: tuple[float, str] | None = None
+            for name, phrases in self.phrases.items():
+                hit = process.extractOne(
+                    candidate, phrases, scorer=fuzz.ratio, score_cutoff=COMMAND_SIMILARITY
+                )
+                if hit and (best is None or hit[1] > best[0]):
+                    best = (hit[1], name)
+            if best:
+                return best[1]
+        return None
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        """Command name -> its phrases, normalised."""
+        return {name: list(phrases) for name, phrases in self.phrases.items()}

@@ -1,0 +1,138 @@
+"""Understand once: what an utterance is, given what was asked.
+
+:func:`understand` normalises the utterance once and returns an :class:`Understanding`: an
+emergency (certain, or possible: one check question to ask), a command, the intent it matches at
+the opening, or the answer to the question asked. It decides nothing about the conversation:
+:attr:`Understanding.meaning` only says which of these comes first, and the dialog decides what to
+do with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from assistant.base.intents import Intent, Question, SystemPack
+from assistant.understanding.answers import SEVERAL, ChoiceParser, YesNoParser, number_in
+from assistant.understanding.commands import CommandRecognizer
+from assistant.understanding.emergencies import EmergencyDetector, Finding
+from assistant.understanding.hearing import Heard, Hearing
+from assistant.understanding.matcher import IntentMatch, IntentMatcher
+from assistant.understanding.normalize import Normalizer
+
+ExpectKind = Literal["open", "yes_no", "choice", "number"]
+Meaning = Literal[
+    "nothing", "emergency", "possible_emergency", "command", "intent", "answer", "several", "not_understood"
+]
+
+
+@dataclass(frozen=True)
+class Expecting:
+    """What is being asked: the opening ("open"), or a question of one of these kinds."""
+
+    kind: ExpectKind = "open"
+    question: Question | None = None
+
+
+OPENING = Expecting()
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Everything one utterance was understood as. Frozen: the dialog only reads it."""
+
+    heard: Heard
+    emergency: Finding | None = None
+    command: str | None = None
+    #: Intent matches at the opening, best first.
+    matches: tuple[IntentMatch, ...] = ()
+    #: The answer to the question asked: "yes" / "no" / "unsure", a choice id, or a number.
+    answer: str | int | None = None
+    #: True when a choice answer named several options, or none in particular ("both", "yes").
+    several: bool = False
+    #: Facts mentioned in passing (filled by the intents' ``mentions:``; none yet).
+    facts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def meaning(self) -> Meaning:
+        """Which part counts first: an emergency, then a command, then the intent or answer."""
+        if not self.heard.words:
+            return "nothing"
+        if self.emergency is not None:
+            return "emergency" if self.emergency.certain else "possible_emergency"
+        if self.command is not None:
+            return "command"
+        if self.matches:
+            return "intent"
+        if self.answer is not None:
+            return "answer"
+        return "several" if self.several else "not_understood"
+
+    @property
+    def top(self) -> IntentMatch | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass
+class Understander:
+    """The parsers, built once per set of intents (see :class:`~assistant.content.knowledge.Knowledge`)."""
+
+    system: SystemPack
+    intents: tuple[Intent, ...]
+    normalizer: Normalizer
+    matcher: IntentMatcher
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def hearing(self) -> Hearing:
+        return Hearing(self.normalizer, self.system.words)
+
+    @cached_property
+    def emergencies(self) -> EmergencyDetector:
+        return EmergencyDetector(
+            self.system.emergencies,
+            self.system.words,
+            self.normalizer,
+            self.system.commands.get("emergency", ()),
+        )
+
+    @cached_property
+    def commands(self) -> CommandRecognizer:
+        return CommandRecognizer(self.system, self.normalizer)
+
+    @cached_property
+    def yes_no(self) -> YesNoParser:
+        return YesNoParser(self.system, self.normalizer)
+
+    @cached_property
+    def choices(self) -> ChoiceParser:
+        return ChoiceParser(self.system, self.normalizer)
+
+    def understand(
+        self, text: str, expecting: Expecting = OPENING, *, check_emergency: bool = True
+    ) -> Understanding:
+        """What ``text`` is, said when ``expecting`` was asked. Pure: no state is changed."""
+        heard = self.hearing.hear(text)
+        if not heard.words:
+            return Understanding(heard)
+        emergency = self.emergencies.detect(heard.clauses) if check_emergency else None
+        if emergency is not None and emergency.certain:
+            return Understanding(heard, emergency)
+        command = self.commands.command_words(heard.words)
+        matches: tuple[IntentMatch, ...] = ()
+        answer: str | int | None = None
+        several = False
+        if command is None:
+            if expecting.kind == "open":
+                matches = tuple(self.matcher.match(heard.joined))
+            elif expecting.kind == "yes_no":
+                extra = expecting.question.answer_words if expecting.question else None
+                answer = self.yes_no.parse_words(heard.words, extra or None)
+            elif expecting.kind == "choice" and expecting.question is not None:
+                found = self.choices.parse_words(heard.words, expecting.question)
+                several = found == SEVERAL
+                answer = None if several else found
+            elif expecting.kind == "number":
+                answer = number_in(heard.words)
+        return Understanding(heard, emergency, command, matches, answer, several)
