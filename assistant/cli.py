@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "An offline voice assistant that helps you think through a worrying symptom. "
             "It is not a doctor. Other commands: 'assistant check', 'assistant test', "
-            "'assistant evaluate', 'assistant models'."
+            "'assistant evaluate', 'assistant evaluate-utterances', 'assistant models'."
         ),
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -143,7 +143,7 @@ def _voice_runner() -> VoiceRunner | None:
     return run_voice
 
 
-SUBCOMMANDS = ("check", "test", "evaluate", "models")
+SUBCOMMANDS = ("check", "test", "evaluate", "evaluate-utterances", "models")
 
 
 def subcommand(name: str, argv: Sequence[str]) -> int:
@@ -152,6 +152,10 @@ def subcommand(name: str, argv: Sequence[str]) -> int:
         from assistant.speechmodels.command import models_command  # noqa: PLC0415
 
         return models_command(argv, models_dir=PROJECT_MODELS_DIR, out=sys.stdout, err=sys.stderr)
+    if name == "evaluate-utterances":
+        from assistant.evaluation.utterance_report import evaluate_utterances_command  # noqa: PLC0415
+
+        return evaluate_utterances_command(argv, sys.stdout)
     if name == "evaluate":
         from assistant.evaluation.command import evaluate_command  # noqa: PLC0415
 

@@ -26,6 +26,8 @@ class WordLists:
     #: Word -> position from 1 (-1 is the last choice).
     ordinals: dict[str, int] = field(default_factory=dict)
     several: tuple[str, ...] = ()
+    #: Region -> the words that name a part of the body in it.
+    body_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: "and" / "or" -> the word used when a list is spoken.
     conjunctions: dict[str, str] = field(default_factory=dict)
 

@@ -17,6 +17,7 @@ WORD_LIST_KEYS = (
     "command_padding",
     "ordinals",
     "several",
+    "body_regions",
     "conjunctions",
 )
 EMERGENCY_KEYS = {"sources", "window", "scope", "words", "concepts"}
@@ -39,6 +40,7 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         ),
         ordinals=_ordinals(r, lang.get("ordinals")),
         several=r.texts((*path, "several"), lang.get("several"), what="several"),
+        body_regions=_regions(r, lang.get("body_regions")),
         conjunctions=_text_map(r, (*path, "conjunctions"), lang.get("conjunctions"), example="or: or"),
     )
 
@@ -153,6 +155,15 @@ def _text_map(r: Reader, path: tuple[Any, ...], value: Any, *, example: str) -> 
         if text:
             out[str(key).lower()] = text.lower()
     return out
+
+
+def _regions(r: Reader, value: Any) -> dict[str, tuple[str, ...]]:
+    return {
+        str(name): r.texts(path, body, what=f"the body region {name!r}", min_items=1)
+        for name, path, body in r.keyed(
+            ("language", "body_regions"), value, what="body_regions", example="upper_limb: [arm, hand]"
+        )
+    }
 
 
 def _ordinals(r: Reader, value: Any) -> dict[str, int]:

@@ -137,7 +137,7 @@ class Dialog:
         """What to do with what was understood: an emergency first, then a command, then the rest."""
         meaning = u.meaning
         if meaning == "emergency":
-            return self._global_emergency(text)
+            return self._emergency_said(u, text)
         if meaning == "possible_emergency" and u.emergency is not None:
             if u.emergency.concept.id not in self.state.checked:
                 return self._check_emergency(u.emergency, text)
@@ -351,6 +351,16 @@ class Dialog:
         if self.settings.summary_path and self.intent is not None:
             events.append(self._summary(self.settings.summary_path))
         return events + self._end("completed")
+
+    def _emergency_said(self, u: Understanding, text: str) -> list[Event]:
+        """An emergency said at a red-flag question answers it ("yes, my foot went white"):
+        recorded, so that the result names the likely causes; anywhere else it is acted on alone."""
+        question = self._current_question()
+        at_red_flag = question is not None and question.red_flag and question.kind == "yes_no"
+        if at_red_flag and question is not None and self.state.probe is None and u.answer in ("yes", None):
+            self._record(question, "yes", text)
+            return [Answer(question.id, "yes", text), *self._result(emergency=True)]
+        return self._global_emergency(text)
 
     # -- a possible emergency: one direct question ---------------------------------------
     def _check_emergency(self, finding: Finding, text: str) -> list[Event]:

@@ -89,6 +89,32 @@ class Understander:
         return Hearing(self.normalizer, self.system.words)
 
     @cached_property
+    def regions(self) -> dict[str, str]:
+        """Word -> the body region it names."""
+        return {
+            w: region
+            for region, words in self.system.words.body_regions.items()
+            for site in words
+            for w in self.normalizer.tokens(site)
+        }
+
+    @cached_property
+    def intent_regions(self) -> dict[str, frozenset[str]]:
+        """The body regions each intent is about: those its phrases, keywords and choices name."""
+        out: dict[str, frozenset[str]] = {}
+        for i in self.intents:
+            texts = (*i.phrases, *i.keywords, *(w for q in i.questions for c in q.choices for w in c.words))
+            out[i.id] = frozenset(
+                self.regions[w] for t in texts for w in self.normalizer.tokens(t) if w in self.regions
+            )
+        return out
+
+    def _about_elsewhere(self, match: IntentMatch, words: tuple[str, ...]) -> bool:
+        """The utterance names parts of the body, none of them in a region the intent is about."""
+        named = {self.regions[w] for w in words if w in self.regions}
+        return bool(named) and not named & self.intent_regions.get(match.intent.id, frozenset())
+
+    @cached_property
     def emergencies(self) -> EmergencyDetector:
         return EmergencyDetector(
             self.system.emergencies,
@@ -117,21 +143,23 @@ class Understander:
         if not heard.words:
             return Understanding(heard)
         emergency = self.emergencies.detect(heard.clauses) if check_emergency else None
-        if emergency is not None and emergency.certain:
-            return Understanding(heard, emergency)
         command = self.commands.command_words(heard.words)
         matches: tuple[IntentMatch, ...] = ()
         answer: str | int | None = None
         several = False
         if command is None:
             if expecting.kind == "open":
-                matches = tuple(self.matcher.match(heard.joined))
+                ranked = self.matcher.match(heard.joined)
+                matches = tuple(m for m in ranked if not self._about_elsewhere(m, heard.words))
             elif expecting.kind == "yes_no":
                 extra = expecting.question.answer_words if expecting.question else None
                 answer = self.yes_no.parse_words(heard.words, extra or None)
             elif expecting.kind == "choice" and expecting.question is not None:
                 found = self.choices.parse_words(heard.words, expecting.question)
-                several = found == SEVERAL
+                # "yes" to "which of these?" means one of them, not which: asked one by one.
+                several = found == SEVERAL or (
+                    found is None and self.yes_no.parse_words(heard.words) == "yes"
+                )
                 answer = None if several else found
             elif expecting.kind == "number":
                 answer = number_in(heard.words)
