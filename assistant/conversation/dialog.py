@@ -353,11 +353,18 @@ class Dialog:
         return events + self._end("completed")
 
     def _emergency_said(self, u: Understanding, text: str) -> list[Event]:
-        """An emergency said at a red-flag question answers it ("yes, my foot went white"):
-        recorded, so that the result names the likely causes; anywhere else it is acted on alone."""
+        """An emergency said at a red-flag question about it answers that question ("yes, my foot
+        went white"): recorded, so the result names the likely causes. Otherwise acted on alone."""
         question = self._current_question()
-        at_red_flag = question is not None and question.red_flag and question.kind == "yes_no"
-        if at_red_flag and question is not None and self.state.probe is None and u.answer in ("yes", None):
+        finding = u.emergency
+        about_it = (
+            question is not None
+            and finding is not None
+            and question.red_flag
+            and question.kind == "yes_no"
+            and finding.concept.id in self.knowledge.understander.asks_about(question)
+        )
+        if about_it and question is not None and self.state.probe is None and u.answer in ("yes", None):
             self._record(question, "yes", text)
             return [Answer(question.id, "yes", text), *self._result(emergency=True)]
         return self._global_emergency(text)

@@ -128,6 +128,16 @@ class EmergencyDetector:
                     maybe = found
         return maybe
 
+    def concepts_in(self, clauses: Sequence[Sequence[str]]) -> frozenset[str]:
+        """Every concept named (even as a hint) in a text, e.g. a red-flag question's own words."""
+        found: set[str] = set()
+        for said in clauses:
+            clause = _Clause(said)
+            for compiled in self.concepts:
+                if any(self._match(p, clause) is not None for p in compiled.patterns):
+                    found.add(compiled.concept.id)
+        return frozenset(found)
+
     def _spelled(self, clause: Sequence[str]) -> list[str]:
         """The clause with long unknown words replaced by the known word they were meant as."""
         out = list(clause)

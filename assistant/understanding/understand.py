@@ -135,6 +135,19 @@ class Understander:
     def choices(self) -> ChoiceParser:
         return ChoiceParser(self.system, self.normalizer)
 
+    def asks_about(self, question: Question) -> frozenset[str]:
+        """The emergency concepts a question asks about, found in its own words (cached)."""
+        key = f"asks:{question.id}:{question.ask}"
+        found = self._cache.get(key)
+        if not isinstance(found, frozenset):
+            clauses = [
+                *self.hearing.hear(question.ask).clauses,
+                *self.hearing.hear(question.reprompt).clauses,
+            ]
+            found = self.emergencies.concepts_in(clauses)
+            self._cache[key] = found
+        return found
+
     def understand(
         self, text: str, expecting: Expecting = OPENING, *, check_emergency: bool = True
     ) -> Understanding:
