@@ -19,6 +19,7 @@ from assistant.evaluation.utterance_report import (
     evaluate_utterances_command,
 )
 from assistant.evaluation.utterances import load_corpus
+from assistant.understanding.vocabulary_source import vocabulary_source
 from tests.support import ROOT
 
 CORPUS = ROOT / "evaluation" / "utterances"
@@ -70,3 +71,15 @@ def test_a_wrong_label_is_reported_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(IntentError) as caught:
         load_corpus([bad])
     assert "bad.yaml:2:" in str(caught.value) and "expect is" in str(caught.value)
+
+
+def test_the_vocabulary_source_lists_what_is_understood(shipped_knowledge: Knowledge) -> None:
+    source = vocabulary_source(shipped_knowledge.system)
+    assert set(source.emergencies) >= {"breathing", "chest_pain", "limb", "cast_pain"}
+    assert "gasping" in source.emergencies["breathing"]
+    assert "see ya" in source.commands["goodbye"] and "uh huh" in source.answers["yes"]
+    words = source.words()
+    assert {"ambulance", "breathe", "reckon", "first", "both"} <= set(words)
+    # Everything listed is understood by the text path as what it is listed for.
+    understand = shipped_knowledge.understander.understand
+    assert all(understand(p).meaning == "command" for p in source.commands["stop"])
