@@ -28,6 +28,8 @@ class WordLists:
     several: tuple[str, ...] = ()
     #: Region -> the words that name a part of the body in it.
     body_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Triage level -> its name in a written summary ("Urgent: be seen today").
+    level_names: dict[str, str] = field(default_factory=dict)
     #: "and" / "or" -> the word used when a list is spoken.
     conjunctions: dict[str, str] = field(default_factory=dict)
 

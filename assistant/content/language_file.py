@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.base.events import TRIAGE_LEVELS
 from assistant.base.language import Concept, EmergencyRules, Scope, WordLists, list_name, pattern_parts
 from assistant.content.field_reader import Reader, did_you_mean
 
@@ -19,6 +20,7 @@ WORD_LIST_KEYS = (
     "several",
     "body_regions",
     "conjunctions",
+    "level_names",
 )
 EMERGENCY_KEYS = {"sources", "window", "scope", "words", "concepts"}
 SCOPE_KEYS = ("long_past", "other_people", "other_past", "hypothetical", "reassurance")
@@ -42,6 +44,7 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         several=r.texts((*path, "several"), lang.get("several"), what="several"),
         body_regions=_regions(r, lang.get("body_regions")),
         conjunctions=_text_map(r, (*path, "conjunctions"), lang.get("conjunctions"), example="or: or"),
+        level_names=_level_names(r, lang.get("level_names")),
     )
 
 
@@ -154,6 +157,20 @@ def _text_map(r: Reader, path: tuple[Any, ...], value: Any, *, example: str) -> 
         text = r.text(item_path, body, what=f"the value of {key!r}")
         if text:
             out[str(key).lower()] = text.lower()
+    return out
+
+
+def _level_names(r: Reader, value: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, path, body in r.keyed(
+        ("language", "level_names"), value, what="level_names", example="urgent: Urgent, be seen today"
+    ):
+        if key not in TRIAGE_LEVELS:
+            r.report(path, f"unknown triage level {key!r}{did_you_mean(str(key), TRIAGE_LEVELS)}", key=True)
+            continue
+        text = r.text(path, body, what=f"the name of the level {key!r}")
+        if text:
+            out[str(key)] = text
     return out
 
 

@@ -102,7 +102,6 @@ class Dialog:
         self.state = ConversationState()
         self.messages = knowledge.system.messages
         self.number = self.settings.emergency_number or knowledge.system.emergency_number
-        self.yes_no = knowledge.yes_no_parser
         self.finished = False
 
     # -- public API ------------------------------------------------------------------------
@@ -218,7 +217,7 @@ class Dialog:
         return [Say(self.msg("fallback", topics=self._topics()), role="fallback"), self._ask_complaint(True)]
 
     def _confirm(self, u: Understanding) -> list[Event]:
-        value = self.yes_no.parse_words(u.heard.words)
+        value = u.answer
         if value is None:
             return self._not_understood()
         intent = self.knowledge.intent(self.state.candidate or "")
@@ -320,7 +319,8 @@ class Dialog:
         intent = self.intent
         assert intent is not None
         assessment = assess(intent, self.state.answers, emergency=emergency)
-        result = compose_result(intent, assessment, self.msg, self.number, preface)
+        and_word = self.knowledge.system.words.conjunction("and")
+        result = compose_result(intent, assessment, self.msg, self.number, preface, and_word)
         self.state.result = result
         self.state.current = None
         events: list[Event] = [result]
@@ -414,7 +414,8 @@ class Dialog:
         answered = [
             (qid, self.state.heard.get(qid, ""), self.state.answers[qid]) for qid in self.state.history
         ]
-        text = summarize(intent, self.state.complaint, answered, result, self.clock(), self.number)
+        names = self.knowledge.system.words.level_names
+        text = summarize(intent, self.state.complaint, answered, result, self.clock(), self.number, names)
         return Summary(text, path)
 
     # -- commands and repair ---------------------------------------------------------------

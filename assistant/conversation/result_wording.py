@@ -11,7 +11,9 @@ from assistant.conversation.triage import Assessment, fill, join_names
 Messages = Callable[..., str]
 
 
-def compose_result(intent: Intent, a: Assessment, msg: Messages, number: str, preface: str = "") -> Result:
+def compose_result(
+    intent: Intent, a: Assessment, msg: Messages, number: str, preface: str = "", and_word: str = "and"
+) -> Result:
     """Build the result event. ``msg(key, **values)`` gives a system message with its placeholders filled.
 
     Order, as the best services word urgent advice: the action and its time frame first; then (if
@@ -24,7 +26,7 @@ def compose_result(intent: Intent, a: Assessment, msg: Messages, number: str, pr
     names = [cause.name for cause, _ in a.causes]
     parts = [guidance, preface]
     if names:
-        parts.append(msg("result_causes", causes=join_names(names)))
+        parts.append(msg("result_causes", causes=join_names(names, and_word)))
         if a.level != "emergency":
             parts.append(fill(a.causes[0][0].says, emergency_number=number))
     elif a.level != "emergency":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,14 +29,8 @@ class SummaryInput:
     guidance: str
     causes: tuple[str, ...]
     sources: tuple[Source, ...]
-
-
-LEVEL_NAMES = {
-    "emergency": "Emergency: call emergency services now",
-    "urgent": "Urgent: be seen today",
-    "soon": "Soon: see a doctor in the next few days",
-    "self_care": "Self care, with a time limit to see a doctor",
-}
+    #: The triage level in words ("Urgent: be seen today"); empty shows the level id.
+    level_name: str = ""
 
 
 def render_summary(s: SummaryInput) -> str:
@@ -61,7 +56,7 @@ def render_summary(s: SummaryInput) -> str:
         "",
         "## Outcome",
         "",
-        f"Triage level: {LEVEL_NAMES.get(s.triage, s.triage)}",
+        f"Triage level: {s.level_name or s.triage}",
         "",
         s.guidance,
         "",
@@ -80,8 +75,11 @@ def summarize(
     result: Result,
     when: datetime,
     number: str,
+    level_names: Mapping[str, str],
 ) -> str:
-    """The summary of one conversation; ``answered`` is (question id, heard, value) in order."""
+    """The summary of one conversation; ``answered`` is (question id, heard, value) in order.
+
+    ``level_names`` names each triage level (the system file's ``language: level_names``)."""
     qas = []
     for qid, heard, value in answered:
         question = intent.question(qid)
@@ -94,6 +92,7 @@ def summarize(
             intent_title=intent.title,
             answers=tuple(qas),
             triage=result.triage,
+            level_name=level_names.get(result.triage, ""),
             guidance=result.guidance,
             causes=tuple(c.name for c in result.causes),
             sources=tuple(src for src in intent.sources.values() if src.cite() in result.sources),

@@ -1,4 +1,4 @@
-"""Fuzzy matching of what was said to an intent or a command, with rapidfuzz.
+"""Fuzzy matching of what was said to an intent, with rapidfuzz.
 
 Intent matching scales to thousands of intents with an inverted index: the words of the utterance
 (and words within a small edit distance, for recognition slips such as "cath" for "calf") pick a
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from assistant.base.intents import Intent, SystemPack
+from assistant.base.intents import Intent
 from assistant.understanding.normalize import Normalizer
 
 #: How many candidate phrases are scored exactly after the index pass.
@@ -166,102 +166,3 @@ class IntentMatcher:
                 best[i] = (max(score + 5, KEYWORD_FLOOR), phrase or word)
         ranked = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)[:3]
         return [IntentMatch(self.intents[i], min(100, round(s)), p) for i, (s, p) in ranked]
-
-
-#: Words skipped when looking for a negation before an emergency phrase ("I do not have chest pain").
-_AUXILIARY = frozenset(
-    {
-        "i",
-        "am",
-        "do",
-        "does",
-        "have",
-        "has",
-        "got",
-        "any",
-        "a",
-        "an",
-        "is",
-        "it",
-        "there",
-        "been",
-        "my",
-        "feel",
-        "had",
-    }
-)
-_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "nope", "nah", "none"})
-
-
-class CommandMatcher:
-    """Recognises the global commands (stop, repeat, help...) and the emergency phrases."""
-
-    def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
-        self.normalizer = normalizer
-        self.phrases: dict[str, list[str]] = {
-            name: [t for t in (normalizer(p) for p in phrases) if t]
-            for name, phrases in system.commands.items()
-        }
-        # The core of an emergency phrase: without leading "i have", so negations are found next to it.
-        self.emergency_cores: list[tuple[str, str]] = []
-        for phrase in self.phrases.get("emergency", ()):
-            words = phrase.split()
-            while len(words) > 1 and words[0] in _AUXILIARY:
-                words = words[1:]
-            self.emergency_cores.append((phrase, " ".join(words)))
-        self._cores = [core for _, core in self.emergency_cores]
-
-    def emergency(self, utterance: str) -> str | None:
-        """The emergency phrase said (not negated), if any."""
-        text = self.normalizer(utterance)
-        if not text:
-            return None
-        words = text.split()
-        # One pass in C over all the phrases finds the few worth a closer look.
-        near = {
-            core
-            for core, _, _ in process.extract(
-                text, self._cores, scorer=fuzz.partial_ratio, score_cutoff=90, limit=None
-            )
-        }
-        for phrase, core in self.emergency_cores:
-            if core not in near:
-                continue
-            if " " not in core:
-                if core not in words:
-                    continue  # a single word must be said as a word, not inside another
-                start_word = words.index(core)
-            else:
-                if len(core) > len(text) + 2:
-                    continue  # "chest" alone is not "chest pain"
-                found = fuzz.partial_ratio_alignment(core, text, score_cutoff=90)
-                if found is None:
-                    continue
-                start_word = len(text[: found.dest_start].split())
-                if text[: found.dest_start] and not text[: found.dest_start].endswith(" "):
-                    start_word -= 1  # the match began inside a word
-            if self._negated(words, start_word):
-                continue
-            return phrase
-        return None
-
-    @staticmethod
-    def _negated(words: list[str], start: int) -> bool:
-        i = start - 1
-        while i >= 0 and words[i] in _AUXILIARY:
-            i -= 1
-        return i >= 0 and words[i] in _NEGATIONS
-
-    def command(self, utterance: str) -> str | None:
-        """The command the whole utterance means, if it is one."""
-        text = self.normalizer(utterance)
-        if not text:
-            return None
-        best: tuple[float, str] | None = None
-        for name, phrases in self.phrases.items():
-            if name == "emergency":
-                continue
-            hit = process.extractOne(text, phrases, scorer=fuzz.ratio, score_cutoff=88)
-            if hit and (best is None or hit[1] > best[0]):
-                best = (hit[1], name)
-        return best[1] if best else None
