@@ -23,6 +23,8 @@ class WordLists:
     clause_breaks: tuple[str, ...] = ()
     corrections: tuple[str, ...] = ()
     command_padding: tuple[str, ...] = ()
+    #: Command name -> words that alone make a short reply that command, when it is no answer.
+    command_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Word -> position from 1 (-1 is the last choice).
     ordinals: dict[str, int] = field(default_factory=dict)
     several: tuple[str, ...] = ()

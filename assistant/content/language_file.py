@@ -16,6 +16,7 @@ WORD_LIST_KEYS = (
     "clause_breaks",
     "corrections",
     "command_padding",
+    "command_keywords",
     "ordinals",
     "several",
     "body_regions",
@@ -40,9 +41,10 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         command_padding=r.texts(
             (*path, "command_padding"), lang.get("command_padding"), what="command_padding"
         ),
+        command_keywords=_lists(r, "command_keywords", lang.get("command_keywords"), "stop: [stop, quit]"),
         ordinals=_ordinals(r, lang.get("ordinals")),
         several=r.texts((*path, "several"), lang.get("several"), what="several"),
-        body_regions=_regions(r, lang.get("body_regions")),
+        body_regions=_lists(r, "body_regions", lang.get("body_regions"), "upper_limb: [arm, hand]"),
         conjunctions=_text_map(r, (*path, "conjunctions"), lang.get("conjunctions"), example="or: or"),
         level_names=_level_names(r, lang.get("level_names")),
     )
@@ -174,12 +176,10 @@ def _level_names(r: Reader, value: Any) -> dict[str, str]:
     return out
 
 
-def _regions(r: Reader, value: Any) -> dict[str, tuple[str, ...]]:
+def _lists(r: Reader, key: str, value: Any, example: str) -> dict[str, tuple[str, ...]]:
     return {
-        str(name): r.texts(path, body, what=f"the body region {name!r}", min_items=1)
-        for name, path, body in r.keyed(
-            ("language", "body_regions"), value, what="body_regions", example="upper_limb: [arm, hand]"
-        )
+        str(name): r.texts(path, body, what=f"{key} {name!r}", min_items=1)
+        for name, path, body in r.keyed(("language", key), value, what=key, example=example)
     }
 
 

@@ -64,10 +64,14 @@ class YesNoParser:
         if not words:
             return None
         phrases = self._compile(extra) + self.base if extra else self.base
-        # "I'm not really sure" is unsure wherever the unsure words fall.
-        if any(p.value == "unsure" and _at(words, p.words) for p in phrases):
-            return "unsure"
         found = self._scan(words, phrases)
+        # "I'm not really sure" is unsure wherever the unsure words fall, unless they are part of a
+        # longer answer ("probably not").
+        for p in phrases:
+            if p.value == "unsure" and any(
+                not _inside(i, len(p.words), found) for i in _positions(words, p.words)
+            ):
+                return "unsure"
         if not found:
             return None
         return self._decide(words, found)
@@ -83,7 +87,9 @@ class YesNoParser:
                     # A yes followed straight by a denial is a no: "certainly not", "I have never".
                     if value == "yes" and i + n < len(words) and words[i + n] in self.negations:
                         value, n = "no", n + 1
-                    found.append(_Found(value, len(p.words) == 1, i, i + n))
+                    # Strong: a one-word answer, or one that ends in a denial ("definitely not").
+                    strong = len(p.words) == 1 or (value == "no" and words[i + n - 1] in self.negations)
+                    found.append(_Found(value, strong, i, i + n))
                     i += n
                     break
             else:
@@ -111,11 +117,14 @@ class YesNoParser:
             else:
                 break
         if run:
-            last = run[-1].value
-            rest = found[len(run) :]
-            if not any(f.strong and f.value != last for f in rest):
-                return last
+            # Then the last plain answer counts: "yeah, definitely not" is no.
+            return [f for f in found if f.strong][-1].value
         return None
+
+
+def _inside(start: int, n: int, found: list[_Found]) -> bool:
+    """Whether words[start:start+n] lie inside a longer answer found."""
+    return any(f.start <= start and start + n <= f.end and f.end - f.start > n for f in found)
 
 
 def _at(words: Sequence[str], phrase: tuple[str, ...]) -> bool:

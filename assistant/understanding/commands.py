@@ -17,6 +17,8 @@ from assistant.understanding.normalize import Normalizer
 
 #: How close (0-100) what was said must be to a command phrase.
 COMMAND_SIMILARITY = 88
+#: The longest reply (without padding) a command word alone makes a command.
+KEYWORD_MAX_WORDS = 5
 #: Commands that are not acted on as commands here (emergency phrases are concepts' business).
 NOT_COMMANDS = frozenset({"emergency"})
 
@@ -31,6 +33,13 @@ class CommandRecognizer:
             if name not in NOT_COMMANDS
         }
         self.exact = {p: name for name, phrases in self.phrases.items() for p in phrases}
+        lists = system.words
+        self.negations = frozenset(w for n in lists.negations for w in normalizer.tokens(n))
+        self.keywords: dict[str, str] = {}
+        for name, words in lists.command_keywords.items():
+            for word in words:
+                for token in normalizer.tokens(word):
+                    self.keywords.setdefault(token, name)
 
     def command(self, text: str) -> str | None:
         """The command the whole utterance means, if it is one."""
@@ -59,6 +68,14 @@ class CommandRecognizer:
             if best:
                 return best[1]
         return None
+
+    def keyword(self, words: Sequence[str]) -> str | None:
+        """A short reply that is no answer but holds one command's word ("why?", "say again")."""
+        core = [w for w in words if w not in self.padding]
+        if not core or len(core) > KEYWORD_MAX_WORDS or any(w in self.negations for w in words):
+            return None
+        found = {self.keywords[w] for w in core if w in self.keywords}
+        return found.pop() if len(found) == 1 else None
 
     def vocabulary(self) -> dict[str, list[str]]:
         """Command name -> its phrases, normalised."""

@@ -176,4 +176,6 @@ class Understander:
                 answer = None if several else found
             elif expecting.kind == "number":
                 answer = number_in(heard.words)
+        if command is None and answer is None and not several and not matches:
+            command = self.commands.keyword(heard.words)
         return Understanding(heard, emergency, command, matches, answer, several)
