@@ -2,6 +2,8 @@
 
 - intent-match latency per utterance (median, p99) with the shipped intents and with 1,000
   generated intents of 20 phrases each;
+- whole-utterance understanding latency (emergency concepts, commands, then the intent or the
+  answer: what the dialog runs on every turn), at the opening and at a yes/no question;
 - time from process start to the first prompt (text mode, a fresh interpreter);
 - peak memory (RSS) of a whole text conversation.
 
@@ -20,6 +22,7 @@ from pathlib import Path
 from assistant.base.intents import Intent
 from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
 from assistant.understanding.matcher import IntentMatcher
+from assistant.understanding.understand import OPENING, Expecting, Understander
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (  # noqa: SIM905 - easier to read as one string
@@ -97,6 +100,39 @@ def match_latency(shipped: Knowledge) -> None:
     report("match, shipped + 1,000 generated intents", timings(big, probes, 20))
 
 
+ANSWERS = [
+    "yes",
+    "absolutely not",
+    "yeah no, not really",
+    "I reckon so",
+    "one more time please",
+    "no chest pain but I'm gasping for air",
+    "my foot is white and freezing and I can't feel it",
+    "well I'm not really sure to be honest, maybe a little",
+]
+
+
+def understand_latency(shipped: Knowledge) -> None:
+    def run(understander: Understander, texts: list[str], expecting: Expecting, rounds: int) -> list[float]:
+        understander.understand("warm up", expecting)
+        samples = []
+        for _ in range(rounds):
+            for text in texts:
+                start = time.perf_counter()
+                understander.understand(text, expecting)
+                samples.append((time.perf_counter() - start) * 1000)
+        return samples
+
+    u = shipped.understander
+    report("understand, opening, shipped intents", run(u, UTTERANCES + ANSWERS, OPENING, 100))
+    report("understand, yes/no question", run(u, ANSWERS, Expecting("yes_no"), 200))
+    intents = [*shipped.intents, *generated_intents(1000, 20)]
+    big = Understander(
+        shipped.system, tuple(intents), shipped.normalizer, IntentMatcher.build(intents, shipped.normalizer)
+    )
+    report("understand, opening, + 1,000 generated", run(big, UTTERANCES + ANSWERS, OPENING, 20))
+
+
 def start_to_first_prompt() -> None:
     samples = []
     for _ in range(7):
@@ -144,6 +180,7 @@ def main() -> None:
     shipped = load_knowledge([SHIPPED_INTENTS])
     print(f"{'load and check the shipped intents':<44} {1000 * (time.perf_counter() - start):8.1f} ms")
     match_latency(shipped)
+    understand_latency(shipped)
     start_to_first_prompt()
     conversation_rss()
 
