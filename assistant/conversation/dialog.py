@@ -27,11 +27,13 @@ from assistant.base.events import (
 from assistant.base.intents import Intent, Question
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
+from assistant.conversation.expectation import NOTHING, Expectation
 from assistant.conversation.result_wording import compose_result
 from assistant.conversation.summary import summarize
 from assistant.conversation.triage import assess, compute_scores, fill, join_names
 from assistant.understanding.answers import parse_choice, parse_number
 from assistant.understanding.normalize import clean
+from assistant.understanding.phrases import answer_phrases, command_phrases
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +133,20 @@ class Dialog:
     def pending(self) -> Ask | None:
         """The question waiting for an answer, if any."""
         return None if self.finished else self.state.last_ask
+
+    @property
+    def expecting(self) -> Expectation:
+        """What would be understood now: the kind of answer and every phrase that counts."""
+        ask = self.pending
+        if ask is None:
+            return NOTHING
+        if ask.kind == "open":
+            return Expectation(kind="open", question=ask.question)
+        intent = self.intent
+        question = intent.question(ask.question) if intent else None
+        system = self.knowledge.system
+        phrases = [*answer_phrases(question, system, ask.kind), *command_phrases(system)]
+        return Expectation(kind=ask.kind, question=ask.question, phrases=tuple(dict.fromkeys(phrases)))
 
     @property
     def intent(self) -> Intent | None:
