@@ -9,17 +9,19 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import __version__
 from assistant.app.interrupts import Interrupted, install, restore
 from assistant.app.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
-from assistant.app.session import Conversations
-from assistant.app.textio import run_text
 from assistant.base.errors import AssistantError
 from assistant.base.paths import PROJECT_MODELS_DIR, user_intents_dir
 from assistant.base.settings import Settings, checked_emergency_number
-from assistant.content.knowledge import Knowledge, default_intent_dirs, load_knowledge
-from assistant.voice.options import VoiceOptions
+
+if TYPE_CHECKING:
+    from assistant.app.session import Conversations
+    from assistant.content.knowledge import Knowledge
+    from assistant.voice.options import VoiceOptions
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +110,15 @@ def make_settings(args: argparse.Namespace) -> Settings:
 
 
 def load(args: argparse.Namespace) -> Knowledge:
+    # Imported here, not at the top: `assistant models` and `--help` need none of the content.
+    from assistant.content.knowledge import default_intent_dirs, load_knowledge  # noqa: PLC0415
+
     return load_knowledge(default_intent_dirs(args.intents))
 
 
 def voice_options(args: argparse.Namespace) -> VoiceOptions:
+    from assistant.voice.options import VoiceOptions  # noqa: PLC0415
+
     return VoiceOptions(
         engine=args.engine,
         model=args.model,
@@ -127,6 +134,9 @@ def voice_options(args: argparse.Namespace) -> VoiceOptions:
 
 
 def run_conversation(args: argparse.Namespace) -> int:
+    from assistant.app.session import Conversations  # noqa: PLC0415
+    from assistant.app.textio import run_text  # noqa: PLC0415
+
     knowledge = load(args)
     outputs: list[Output] = [JsonLinesOutput(sys.stdout) if args.json else TextOutput(sys.stdout)]
     conversations = Conversations(knowledge, make_settings(args), outputs)
@@ -146,10 +156,7 @@ def run_conversation(args: argparse.Namespace) -> int:
         return exc.exit_code
 
 
-VoiceRunner = Callable[[VoiceOptions, Conversations, bool], int]
-
-
-def _voice_runner() -> VoiceRunner | None:
+def _voice_runner() -> Callable[[VoiceOptions, Conversations, bool], int] | None:
     try:
         from assistant.voice.run import run_voice  # noqa: PLC0415 - voice deps load only when used
     except ImportError:
