@@ -9,17 +9,19 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import __version__
 from assistant.app.interrupts import Interrupted, install, restore
 from assistant.app.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
-from assistant.app.session import Session
-from assistant.app.textio import run_text
 from assistant.base.errors import AssistantError
 from assistant.base.paths import PROJECT_MODELS_DIR, user_intents_dir
 from assistant.base.settings import Settings, checked_emergency_number
-from assistant.content.knowledge import Knowledge, default_intent_dirs, load_knowledge
-from assistant.conversation.dialog import Dialog
+
+if TYPE_CHECKING:
+    from assistant.app.session import Conversations
+    from assistant.content.knowledge import Knowledge
+    from assistant.voice.options import VoiceOptions
 
 log = logging.getLogger(__name__)
 
@@ -108,33 +110,53 @@ def make_settings(args: argparse.Namespace) -> Settings:
 
 
 def load(args: argparse.Namespace) -> Knowledge:
+    # Imported here, not at the top: `assistant models` and `--help` need none of the content.
+    from assistant.content.knowledge import default_intent_dirs, load_knowledge  # noqa: PLC0415
+
     return load_knowledge(default_intent_dirs(args.intents))
 
 
+def voice_options(args: argparse.Namespace) -> VoiceOptions:
+    from assistant.voice.options import VoiceOptions  # noqa: PLC0415
+
+    return VoiceOptions(
+        engine=args.engine,
+        model=args.model,
+        wav=tuple(args.wav or ()),
+        input_device=args.input_device,
+        speech_output=not args.no_speech_output,
+        save_audio=args.save_audio,
+        rate=args.rate,
+        voice=args.voice,
+        listen_timeout=args.listen_timeout,
+        json=args.json,
+    )
+
+
 def run_conversation(args: argparse.Namespace) -> int:
+    from assistant.app.session import Conversations  # noqa: PLC0415
+    from assistant.app.textio import run_text  # noqa: PLC0415
+
     knowledge = load(args)
-    settings = make_settings(args)
-    dialog = Dialog(knowledge, settings)
     outputs: list[Output] = [JsonLinesOutput(sys.stdout) if args.json else TextOutput(sys.stdout)]
-    session = Session(dialog, outputs)
+    conversations = Conversations(knowledge, make_settings(args), outputs)
     try:
         if not args.text:
             runner = _voice_runner()
             if runner is not None:
-                return runner(args, session, knowledge)
+                return runner(voice_options(args), conversations, args.list_devices)
             sys.stderr.write("Voice mode is not available in this build; continuing in text mode.\n")
         prompt = sys.stdin.isatty() and not args.json
+        session = conversations.new()
         return run_text(session, sys.stdin.buffer, sys.stdout, prompt=prompt, json_input=args.json)
     except Interrupted as exc:
         # Ctrl-C or SIGTERM: say we are stopping (with the emergency number) and end cleanly.
-        session.interrupt()
+        if conversations.current is not None:
+            conversations.current.interrupt()
         return exc.exit_code
 
 
-VoiceRunner = Callable[[argparse.Namespace, Session, Knowledge], int]
-
-
-def _voice_runner() -> VoiceRunner | None:
+def _voice_runner() -> Callable[[VoiceOptions, Conversations, bool], int] | None:
     try:
         from assistant.voice.run import run_voice  # noqa: PLC0415 - voice deps load only when used
     except ImportError:

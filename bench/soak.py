@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.app.output import JsonLinesOutput, TextOutput  # noqa: E402
+from assistant.app.output import EventLog, JsonLinesOutput, TextOutput  # noqa: E402
 from assistant.app.session import Session  # noqa: E402
 from assistant.app.textio import run_text  # noqa: E402
 from assistant.base.events import End, Summary  # noqa: E402
@@ -77,14 +77,17 @@ def rss_kib() -> int:
 def one_conversation(knowledge: Knowledge, settings: Settings, lines: Sequence[str]) -> str:
     """Run one conversation through run_text; return how it ended."""
     text_out, json_out = io.StringIO(), io.StringIO()
-    session = Session(Dialog(knowledge, settings), [TextOutput(text_out), JsonLinesOutput(json_out)])
+    recorded = EventLog()
+    session = Session(
+        Dialog(knowledge, settings), [TextOutput(text_out), JsonLinesOutput(json_out), recorded]
+    )
     payload = "".join(
         '{"silence": true}\n' if line == "~" else json.dumps({"text": line}) + "\n" for line in lines
     )
     run_text(session, io.BytesIO(payload.encode()), text_out, prompt=False, json_input=True)
-    if any(isinstance(e, Summary) and e.path is None for e in session.events):
+    if any(isinstance(e, Summary) and e.path is None for e in recorded.events):
         raise RuntimeError(f"a soak script saved a summary to the data folder: {lines!r}")
-    end = session.events[-1]
+    end = recorded.events[-1]
     return end.reason if isinstance(end, End) else "unfinished"
 
 

@@ -33,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.app.output import EventLog  # noqa: E402
 from assistant.app.session import Session  # noqa: E402
 from assistant.base.events import Ask, Event, Result, Say  # noqa: E402
 from assistant.base.settings import Settings  # noqa: E402
@@ -114,7 +115,8 @@ def first_reply_sentence(events: Sequence[Event]) -> str:
 
 def converse(knowledge: Knowledge, recognizer: Timed, wavs: Sequence[Path], scratch: Path) -> Figures:
     """The loop of ``run_turns``, timed: each turn from the end of its audio to the first reply WAV."""
-    session = Session(Dialog(knowledge, Settings(offer_summary=False)), [])
+    recorded = EventLog()
+    session = Session(Dialog(knowledge, Settings(offer_summary=False)), [recorded])
     detector = EndpointDetector()
     session.start()
     latencies: list[float] = []
@@ -123,19 +125,19 @@ def converse(knowledge: Knowledge, recognizer: Timed, wavs: Sequence[Path], scra
     for wav in wavs:
         if session.finished:
             break
-        allowed = expected_phrases(session.dialog)
+        allowed = expected_phrases(session.expecting)
         recognizer.set_phrases(allowed)
         chunks = list(iter_wav_chunks(wav))
         audio += sum(c.duration for c in chunks)
         result = listen(chunks, recognizer, detector)
-        before = len(session.events)
+        before = len(recorded.events)
         if result.state is TurnState.NO_SPEECH:
             session.silence()
         else:
             text = snap(result.heard, allowed)
             heard.append(text or f"({result.heard})")
             session.said(text)
-        sentence = first_reply_sentence(session.events[before:])
+        sentence = first_reply_sentence(recorded.events[before:])
         if sentence:
             render_wav(sentence, scratch / "reply.wav")
             latencies.append(time.perf_counter() - recognizer.finish_started)

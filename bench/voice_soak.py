@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from assistant.app.output import EventLog  # noqa: E402
 from assistant.app.session import Session  # noqa: E402
 from assistant.base.events import End, Result  # noqa: E402
 from assistant.base.settings import Settings  # noqa: E402
@@ -70,13 +71,14 @@ def main() -> None:
         memory: list[int] = []
         outcomes: dict[str, int] = {}
         for i in range(n):
-            session = Session(Dialog(knowledge, Settings(offer_summary=False)), [])
+            recorded = EventLog()
+            session = Session(Dialog(knowledge, Settings(offer_summary=False)), [recorded])
             start = time.perf_counter()
             heard = Heard(io.StringIO(), show=True, partials=False)
             run_turns(session, recognizer, wav_turns(scripts[i % len(scripts)]), EndpointConfig(), heard)
             times.append(time.perf_counter() - start)
-            result = next((e for e in session.events if isinstance(e, Result)), None)
-            end = session.events[-1]
+            result = next((e for e in recorded.events if isinstance(e, Result)), None)
+            end = recorded.events[-1]
             key = (
                 f"{result.triage if result else 'no result'} / {end.reason if isinstance(end, End) else '?'}"
             )

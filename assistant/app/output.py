@@ -7,7 +7,7 @@ import threading
 from typing import Protocol, TextIO
 
 from assistant.base.errors import AssistantError
-from assistant.base.events import Ask, End, Error, Event, Result, Say, Summary, event_to_json, spoken_text
+from assistant.base.events import Event, event_to_json
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +51,7 @@ class TextOutput:
         self.stream = stream
 
     def emit(self, event: Event) -> None:
-        text: str | None = None
-        if isinstance(event, Say | Ask):
-            text = event.text
-        elif isinstance(event, Result):
-            text = event.text
-            if event.triage == "emergency":
-                text = f"*** {text} ***"
-        elif isinstance(event, Error):
-            text = f"(error: {event.message})"
-        elif isinstance(event, Summary | End):
-            return
+        text = event.display()
         if text:
             write_line(self.stream, text)
 
@@ -107,7 +97,7 @@ class TimeoutOutput:
         self.stuck = False
 
     def deadline(self, event: Event) -> float:
-        return self.base + self.per_char * len(spoken_text(event) or "")
+        return self.base + self.per_char * len(event.spoken or "")
 
     def emit(self, event: Event) -> None:
         if self.stuck:
@@ -129,3 +119,17 @@ class TimeoutOutput:
             raise OutputTimeoutError(f"no answer after {limit:.0f} seconds")
         if failure:
             raise failure[0]
+
+
+class EventLog:
+    """Keeps every event it is given, in order: for a server that replies with what was said in a
+    turn (read :attr:`events`, then :meth:`clear`), and for tests and benchmarks."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def clear(self) -> None:
+        self.events.clear()

@@ -3,74 +3,19 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.app.output import Output
-from assistant.base.events import Event, Say, Summary
-from assistant.base.paths import summaries_dir
+from assistant.app.summaries import SummaryStore
+from assistant.base.events import Error, Event, Say, Summary
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
 from assistant.conversation.dialog import Dialog
+from assistant.conversation.expectation import Expectation
 from assistant.conversation.triage import fill
 
 log = logging.getLogger(__name__)
-
-
-def default_summary_path(now: datetime) -> Path:
-    """A new file name under the data folder; never one already used (two summaries in a second)."""
-    folder = summaries_dir()
-    stem = f"summary-{now.strftime('%Y%m%d-%H%M%S')}"
-    path = folder / f"{stem}.md"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}.md"
-    return path
-
-
-def make_private_dirs(directory: Path) -> None:
-    """Create ``directory`` and any missing parents readable by the user only (0700).
-
-    Folders that already exist are left as they are: they belong to the person.
-    """
-    missing: list[Path] = []
-    probe = directory
-    while not probe.exists() and probe != probe.parent:
-        missing.append(probe)
-        probe = probe.parent
-    for folder in reversed(missing):
-        try:
-            folder.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        folder.chmod(0o700)  # mkdir's mode is cut by the umask; make sure
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file readable by the user only (0600), atomically: no half-written file is left.
-
-    The text goes to a new temporary file beside ``path`` (created exclusively, so nothing
-    already there is followed or truncated), then replaces ``path`` in one step. A path that
-    names something other than a regular file (``/dev/stdout``, a pipe) is written in place
-    instead: replacing it would destroy it.
-    """
-    if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8") as f:
-            f.write(text)
-        return
-    make_private_dirs(path.parent)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 class Session:
@@ -81,12 +26,12 @@ class Session:
         dialog: Dialog,
         outputs: Sequence[Output],
         *,
-        clock: Callable[[], datetime] = datetime.now,
+        summaries: SummaryStore | None = None,
     ) -> None:
         self.dialog = dialog
-        self.outputs = list(outputs)
-        self.clock = clock
-        self.events: list[Event] = []
+        self._outputs = tuple(outputs)
+        self._summaries = summaries or SummaryStore()
+        self._started = False
 
     def publish(self, events: Sequence[Event]) -> None:
         for event in events:
@@ -95,18 +40,19 @@ class Session:
                 self._emit(self._save(event))
 
     def _emit(self, event: Event) -> None:
-        self.events.append(event)
-        for output in self.outputs:
+        self._started = True
+        for output in self._outputs:
             output.emit(event)
 
     def _save(self, summary: Summary) -> Say:
-        path = Path(summary.path) if summary.path else default_summary_path(self.clock())
+        path = Path(summary.path) if summary.path else None
         try:
-            write_private(path, summary.text)
+            path = self._summaries.save(summary.text, summary.path)
         except OSError as exc:
             log.debug("could not save the summary", exc_info=True)
             reason = exc.strerror or str(exc)
-            text = fill(self.dialog.messages["summary_failed"], path=str(path), reason=reason)
+            where = str(path) if path is not None else "the summaries folder"
+            text = fill(self.dialog.messages["summary_failed"], path=where, reason=reason)
             return Say(text, role="error")
         text = fill(self.dialog.messages["summary_saved"], path=str(path))
         return Say(text, role="summary_saved")
@@ -128,6 +74,59 @@ class Session:
     def interrupt(self) -> None:
         self.publish(self.dialog.stop())
 
+    def ask_again(self) -> None:
+        """Repeat the question waiting for an answer, if any (a conversation resumed elsewhere)."""
+        pending = self.dialog.pending
+        if pending is not None:
+            self.publish([pending])
+
+    def refuse(self, message: str) -> None:
+        """An input the session cannot use: say why, then ask the pending question again."""
+        pending = self.dialog.pending
+        self.publish([Error(message), *([pending] if pending is not None else [])])
+
+    @property
+    def expecting(self) -> Expectation:
+        """What the conversation waits for now: the recognizers prepare to hear just that."""
+        return self.dialog.expecting
+
+    @property
+    def started(self) -> bool:
+        """Whether anything has been said yet (the greeting included)."""
+        return self._started
+
     @property
     def finished(self) -> bool:
         return self.dialog.finished
+
+
+class Conversations:
+    """Makes the session of each new conversation (a new dialog each time, nothing carried over),
+    with the outputs every conversation has plus those of the adapter that runs it.
+
+    The command line makes one; voice mode, text mode and servers ask it for sessions. The one
+    made last is :attr:`current` (Ctrl-C stops that one).
+    """
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        settings: Settings,
+        outputs: Sequence[Output] = (),
+        *,
+        summaries: SummaryStore | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.settings = settings
+        self.outputs = tuple(outputs)
+        self.summaries = summaries or SummaryStore()
+        self.current: Session | None = None
+
+    def new(self, extra_outputs: Sequence[Output] = ()) -> Session:
+        session = Session(
+            Dialog(self.knowledge, self.settings),
+            [*self.outputs, *extra_outputs],
+            summaries=self.summaries,
+        )
+        self.current = session
+        return session

@@ -6,7 +6,6 @@ import json
 from typing import BinaryIO, TextIO
 
 from assistant.app.session import Session
-from assistant.base.events import Error
 
 #: Longest input line read, in bytes; longer lines are cut (a line is one utterance).
 MAX_LINE = 16384
@@ -24,10 +23,7 @@ def feed_json_line(session: Session, line: str) -> None:
     Anything else gets an ``error`` event and the conversation goes on.
     """
 
-    def refuse(message: str) -> None:
-        pending = session.dialog.pending
-        session.publish([Error(message), *([pending] if pending is not None else [])])
-
+    refuse = session.refuse
     if not line.lstrip().startswith("{"):
         session.said(line)
         return
@@ -64,8 +60,8 @@ def run_text(
     """
     if not resume:
         session.start()
-    elif session.dialog.pending is not None:
-        session.publish([session.dialog.pending])
+    else:
+        session.ask_again()
     while not session.finished:
         if prompt:
             stdout.write("> ")

@@ -1,4 +1,6 @@
-"""What the dialog emits: frozen dataclasses, one per event type, and their JSON form.
+"""What the dialog emits: frozen dataclasses, one per event type, each owning its JSON form
+(``to_dict``), its terminal line (``display``) and the words it puts in the assistant's mouth
+(``spoken``).
 
 The JSON-lines protocol (``assistant --json``) is a public interface: every field here is
 documented in the README. Adapters (terminal, speech, JSON) only ever see these events.
@@ -27,6 +29,16 @@ class Say:
     role: str = "info"
     type: Literal["say"] = field(default="say", init=False)
 
+    @property
+    def spoken(self) -> str | None:
+        return self.text
+
+    def display(self) -> str | None:
+        return self.text
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "text": self.text, "role": self.role}
+
 
 @dataclass(frozen=True)
 class Ask:
@@ -38,6 +50,22 @@ class Ask:
     choices: tuple[str, ...] = ()
     type: Literal["ask"] = field(default="ask", init=False)
 
+    @property
+    def spoken(self) -> str | None:
+        return self.text
+
+    def display(self) -> str | None:
+        return self.text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "text": self.text,
+            "question": self.question,
+            "kind": self.kind,
+            "choices": list(self.choices),
+        }
+
 
 @dataclass(frozen=True)
 class IntentMatched:
@@ -47,6 +75,14 @@ class IntentMatched:
     score: int
     heard: str
     type: Literal["intent"] = field(default="intent", init=False)
+
+    spoken = None
+
+    def display(self) -> str | None:
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "intent": self.intent, "score": self.score, "heard": self.heard}
 
 
 @dataclass(frozen=True)
@@ -59,6 +95,22 @@ class Answer:
     #: True when the value was assumed rather than said (an unsure red flag counted as yes).
     assumed: bool = False
     type: Literal["answer"] = field(default="answer", init=False)
+
+    spoken = None
+
+    def display(self) -> str | None:
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "type": self.type,
+            "question": self.question,
+            "value": self.value,
+            "heard": self.heard,
+        }
+        if self.assumed:
+            out["assumed"] = True
+        return out
 
 
 @dataclass(frozen=True)
@@ -80,6 +132,25 @@ class Result:
     sources: tuple[str, ...] = ()
     type: Literal["result"] = field(default="result", init=False)
 
+    @property
+    def spoken(self) -> str | None:
+        return self.text
+
+    def display(self) -> str | None:
+        # An emergency stands out on a terminal.
+        return f"*** {self.text} ***" if self.triage == "emergency" else self.text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "intent": self.intent,
+            "triage": self.triage,
+            "causes": [{"id": c.id, "name": c.name} for c in self.causes],
+            "text": self.text,
+            "guidance": self.guidance,
+            "sources": list(self.sources),
+        }
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -89,6 +160,14 @@ class Summary:
     path: str | None = None
     type: Literal["summary"] = field(default="summary", init=False)
 
+    spoken = None
+
+    def display(self) -> str | None:
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "text": self.text, "path": self.path}
+
 
 @dataclass(frozen=True)
 class Error:
@@ -97,11 +176,27 @@ class Error:
     message: str
     type: Literal["error"] = field(default="error", init=False)
 
+    spoken = None
+
+    def display(self) -> str | None:
+        return f"(error: {self.message})"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "message": self.message}
+
 
 @dataclass(frozen=True)
 class End:
     reason: EndReason
     type: Literal["end"] = field(default="end", init=False)
+
+    spoken = None
+
+    def display(self) -> str | None:
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "reason": self.reason}
 
 
 Event = Say | Ask | IntentMatched | Answer | Result | Summary | Error | End
@@ -109,51 +204,13 @@ Event = Say | Ask | IntentMatched | Answer | Result | Summary | Error | End
 
 def event_to_dict(event: Event) -> dict[str, object]:
     """The JSON-lines form of an event, ``type`` first."""
-    if isinstance(event, Say):
-        return {"type": "say", "text": event.text, "role": event.role}
-    if isinstance(event, Ask):
-        return {
-            "type": "ask",
-            "text": event.text,
-            "question": event.question,
-            "kind": event.kind,
-            "choices": list(event.choices),
-        }
-    if isinstance(event, IntentMatched):
-        return {"type": "intent", "intent": event.intent, "score": event.score, "heard": event.heard}
-    if isinstance(event, Answer):
-        out: dict[str, object] = {
-            "type": "answer",
-            "question": event.question,
-            "value": event.value,
-            "heard": event.heard,
-        }
-        if event.assumed:
-            out["assumed"] = True
-        return out
-    if isinstance(event, Result):
-        return {
-            "type": "result",
-            "intent": event.intent,
-            "triage": event.triage,
-            "causes": [{"id": c.id, "name": c.name} for c in event.causes],
-            "text": event.text,
-            "guidance": event.guidance,
-            "sources": list(event.sources),
-        }
-    if isinstance(event, Summary):
-        return {"type": "summary", "text": event.text, "path": event.path}
-    if isinstance(event, Error):
-        return {"type": "error", "message": event.message}
-    return {"type": "end", "reason": event.reason}
+    return event.to_dict()
 
 
 def event_to_json(event: Event) -> str:
-    return json.dumps(event_to_dict(event), ensure_ascii=False)
+    return json.dumps(event.to_dict(), ensure_ascii=False)
 
 
 def spoken_text(event: Event) -> str | None:
     """The words an event puts in the assistant's mouth, if any."""
-    if isinstance(event, Say | Ask | Result):
-        return event.text
-    return None
+    return event.spoken

@@ -11,7 +11,8 @@ import re
 from collections.abc import Collection
 from typing import Any, TypeVar
 
-from assistant.base.conditions import Condition, parse_condition
+from assistant.base.condition_parser import parse_condition
+from assistant.base.conditions import Condition
 from assistant.base.errors import ConditionError
 from assistant.base.problems import Location, Problem, Severity
 from assistant.content.located_yaml import LoadedYaml, YamlPath

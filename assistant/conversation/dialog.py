@@ -27,12 +27,14 @@ from assistant.base.events import (
 from assistant.base.intents import Intent, Question
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
+from assistant.conversation.expectation import NOTHING, Expectation
 from assistant.conversation.repair import Probe, probe_for
 from assistant.conversation.result_wording import compose_result
 from assistant.conversation.summary import summarize
 from assistant.conversation.triage import assess, compute_scores, fill, join_names
 from assistant.understanding.emergencies import Finding
 from assistant.understanding.normalize import MAX_CHARS, clean
+from assistant.understanding.phrases import answer_phrases, command_phrases
 from assistant.understanding.understand import OPENING, Expecting, Understanding
 
 log = logging.getLogger(__name__)
@@ -119,11 +121,11 @@ class Dialog:
             # Nothing said, or input damaged on the way (bad bytes, control characters, far too
             # long): asked again, but not counted against the person.
             return self._reask_plainly()
-        understood = self.knowledge.understander.understand(text, self.expecting())
+        understood = self.knowledge.understander.understand(text, self._asked())
         return self._decide(understood, text)
 
-    def expecting(self) -> Expecting:
-        """What the person is being asked now."""
+    def _asked(self) -> Expecting:
+        """What the person is being asked now, for understanding what they say."""
         state = self.state
         if state.phase in ("confirm", "summary", "check") or state.probe is not None:
             return Expecting("yes_no")
@@ -177,6 +179,20 @@ class Dialog:
     def pending(self) -> Ask | None:
         """The question waiting for an answer, if any."""
         return None if self.finished else self.state.last_ask
+
+    @property
+    def expecting(self) -> Expectation:
+        """What would be understood now: the kind of answer and every phrase that counts."""
+        ask = self.pending
+        if ask is None:
+            return NOTHING
+        if ask.kind == "open":
+            return Expectation(kind="open", question=ask.question)
+        intent = self.intent
+        question = intent.question(ask.question) if intent else None
+        system = self.knowledge.system
+        phrases = [*answer_phrases(question, system, ask.kind), *command_phrases(system)]
+        return Expectation(kind=ask.kind, question=ask.question, phrases=tuple(dict.fromkeys(phrases)))
 
     @property
     def intent(self) -> Intent | None:
@@ -395,7 +411,7 @@ class Dialog:
         # Not an emergency: what was said is understood as if the check had not been needed.
         state.phase, state.last_ask, state.check = state.check_phase, state.check_ask, None
         text = state.check_text
-        return self._decide(self.knowledge.understander.understand(text, self.expecting()), text)
+        return self._decide(self.knowledge.understander.understand(text, self._asked()), text)
 
     def _summary_answer(self, u: Understanding, text: str) -> list[Event]:
         value = u.answer if isinstance(u.answer, str) else None

@@ -1,29 +1,6 @@
-"""Speech input: audio chunks from WAV files or the microphone, turn detection, recognition.
+"""Voice: audio chunks from WAV files or the microphone, turn detection, recognition (Vosk,
+PocketSphinx), the recognizers' vocabulary, and speech output (pyttsx3).
 
-The engines (Vosk, PocketSphinx) and the microphone import their heavy libraries lazily, so
-importing this package costs nothing when the assistant runs in text mode.
+Nothing is imported here: the engines, numpy and the sound libraries load only when voice mode
+runs, so text mode and ``assistant models`` never pay for them. Import the modules directly.
 """
-
-from assistant.speechmodels.locate import ModelError, resolve_model_path
-from assistant.voice.audio import AudioChunk, AudioError, AudioFormatError, to_target
-from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
-from assistant.voice.recognizer import Recognizer, Transcript, TurnResult, listen
-from assistant.voice.wavinput import WavFileError, iter_wav_chunks
-
-__all__ = [
-    "AudioChunk",
-    "AudioError",
-    "AudioFormatError",
-    "EndpointConfig",
-    "EndpointDetector",
-    "ModelError",
-    "Recognizer",
-    "Transcript",
-    "TurnResult",
-    "TurnState",
-    "WavFileError",
-    "iter_wav_chunks",
-    "listen",
-    "resolve_model_path",
-    "to_target",
-]

@@ -7,15 +7,14 @@ speech failure never loses a word, and an emergency message is never cut short.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from assistant.app.output import SafeOutput, TimeoutOutput
-from assistant.app.session import Session
+from assistant.app.output import Output, SafeOutput, TimeoutOutput
+from assistant.app.session import Conversations, Session
 from assistant.base.errors import AssistantError
 from assistant.content.knowledge import Knowledge
 from assistant.speechmodels.locate import DOWNLOAD_COMMAND, ModelError, resolve_model_path
@@ -23,6 +22,7 @@ from assistant.voice.audio import AudioChunk, AudioError
 from assistant.voice.barge_in import StopListener
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
 from assistant.voice.microphone import device_spec
+from assistant.voice.options import VoiceOptions
 from assistant.voice.recognizer import Recognizer, listen
 from assistant.voice.speech_output import make_speech_output
 from assistant.voice.verify import VerifiedRecognizer
@@ -40,11 +40,11 @@ class VoiceError(AssistantError):
     """Voice mode cannot start; the message says why and what to do."""
 
 
-def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: TextIO) -> Recognizer:
+def make_recognizer(options: VoiceOptions, knowledge: Knowledge, notice: TextIO) -> Recognizer:
     """Vosk when a model is configured or installed; else the embedded English recognizer."""
-    if args.engine != "pocketsphinx":
+    if options.engine != "pocketsphinx":
         try:
-            folder = resolve_model_path(args.model)
+            folder = resolve_model_path(options.model)
         except ModelError as exc:
             raise VoiceError(str(exc)) from None
         if folder is not None:
@@ -65,7 +65,7 @@ def make_recognizer(args: argparse.Namespace, knowledge: Knowledge, notice: Text
                     folder,
                 )
             return VoskRecognizer(model)
-        if args.engine == "vosk":
+        if options.engine == "vosk":
             raise VoiceError(
                 f"no Vosk speech model found in models/: run `{DOWNLOAD_COMMAND}` to fetch one, "
                 "or pass --model PATH; --engine pocketsphinx uses the built-in English recognizer"
@@ -147,7 +147,7 @@ def run_turns(
         if chunks is None:
             session.end_of_input()
             return
-        allowed = expected_phrases(session.dialog)
+        allowed = expected_phrases(session.expecting)
         try:
             recognizer.set_phrases(allowed)
             result = listen(chunks, recognizer, detector, on_partial=heard.partial)
@@ -221,42 +221,48 @@ def list_devices(out: TextIO) -> int:
     return 0
 
 
-def run_voice(args: argparse.Namespace, session: Session, knowledge: Knowledge) -> int:
-    """Run one spoken conversation (microphone, or ``--wav`` files). Returns the exit status."""
-    if args.list_devices:
+def run_voice(options: VoiceOptions, conversations: Conversations, list_only: bool = False) -> int:
+    """Run one spoken conversation (microphone, or WAV files). Returns the exit status.
+
+    ``list_only`` lists the microphones instead.
+    """
+    if list_only:
         return list_devices(sys.stdout)
-    endpoint = EndpointConfig(no_speech_timeout_ms=max(1, round(args.listen_timeout * 1000)))
-    recognizer = make_recognizer(args, knowledge, sys.stderr)
+    knowledge = conversations.knowledge
+    endpoint = EndpointConfig(no_speech_timeout_ms=max(1, round(options.listen_timeout * 1000)))
+    recognizer = make_recognizer(options, knowledge, sys.stderr)
     stop_listener = None
-    if not args.wav:
+    if not options.wav:
         system = knowledge.system
         stop_listener = StopListener(
             recognizer,
-            args.input_device,
+            options.input_device,
             [speakable(p) for p in system.commands["stop"]],
             [speakable(p) for key in ("yes", "no") for p in system.answers[key]],
         )
-    speech = make_speech_output(args, sys.stderr, stop_listener)
-    if speech is not None:
-        # After the printed text, never before it; a failure or a hang is reported once and text goes on.
-        session.outputs.append(SafeOutput(TimeoutOutput(speech), "speech output", sys.stderr))
+    speech = make_speech_output(options, sys.stderr, stop_listener)
+    # After the printed text, never before it; a failure or a hang is reported once and text goes on.
+    extra: Sequence[Output] = (
+        [] if speech is None else [SafeOutput(TimeoutOutput(speech), "speech output", sys.stderr)]
+    )
+    session = conversations.new(extra)
     terminal = sys.stdout.isatty()
-    heard = Heard(sys.stdout, show=not args.json, partials=terminal and not args.json)
-    if args.wav:
-        missing = [str(p) for p in args.wav if not p.is_file()]
+    heard = Heard(sys.stdout, show=not options.json, partials=terminal and not options.json)
+    if options.wav:
+        missing = [str(p) for p in options.wav if not p.is_file()]
         if missing:
             raise VoiceError(f"no such WAV file: {', '.join(missing)}")
         try:
-            for path in args.wav:
+            for path in options.wav:
                 read_wav_info(path)  # every header is checked before the conversation starts
-            run_turns(session, recognizer, wav_turns(args.wav), endpoint, heard)
+            run_turns(session, recognizer, wav_turns(list(options.wav)), endpoint, heard)
         except AudioError as exc:
             raise VoiceError(str(exc)) from None
         return 0
     try:
-        run_turns(session, recognizer, microphone_turns(args.input_device), endpoint, heard, stop_listener)
+        run_turns(session, recognizer, microphone_turns(options.input_device), endpoint, heard, stop_listener)
     except AudioError as exc:
-        return _offer_text_mode(session, exc, json_input=args.json)
+        return _offer_text_mode(session, exc, json_input=options.json)
     return 0
 
 
@@ -278,12 +284,11 @@ def _offer_text_mode(session: Session, exc: AudioError, *, json_input: bool) -> 
     if session.finished:
         return 0
     # The conversation starts, or goes on where it was, read exactly as text mode reads it.
-    started = bool(session.events)
     return run_text(
         session,
         sys.stdin.buffer,
         sys.stdout,
         prompt=sys.stdin.isatty(),
         json_input=json_input,
-        resume=started,
+        resume=session.started,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 from typing import TextIO
 
 from assistant.app.output import Output
 from assistant.base.events import Ask, Event, Result, Say
 from assistant.voice.barge_in import StopListener
+from assistant.voice.options import VoiceOptions
 
 
 class SpeechOutput:
@@ -38,14 +38,14 @@ class SpeechOutput:
 
 
 def make_speech_output(
-    args: argparse.Namespace, warn: TextIO, should_stop: StopListener | None = None
+    options: VoiceOptions, warn: TextIO, should_stop: StopListener | None = None
 ) -> Output | None:
     """The speaker, or None (replies printed only) when speech output is off or unavailable."""
-    if args.no_speech_output and not args.save_audio:
+    if not options.speech_output and not options.save_audio:
         return None
     from assistant.voice.speaker import FileSpeaker, Pyttsx3Speaker, speaker_available  # noqa: PLC0415
 
-    playback = not args.no_speech_output
+    playback = options.speech_output
     if playback:
         available, reason = speaker_available()
         if not available:
@@ -53,14 +53,14 @@ def make_speech_output(
             playback = False
     if playback:
         speaker: Pyttsx3Speaker = Pyttsx3Speaker(
-            rate=args.rate,
-            voice=args.voice,
-            save_dir=args.save_audio,
+            rate=options.rate,
+            voice=options.voice,
+            save_dir=options.save_audio,
             should_stop=should_stop,
             stop_during_playback=False,
         )
-    elif args.save_audio:
-        speaker = FileSpeaker(args.save_audio, rate=args.rate, voice=args.voice)
+    elif options.save_audio:
+        speaker = FileSpeaker(options.save_audio, rate=options.rate, voice=options.voice)
     else:
         return None
     return SpeechOutput(speaker, warn, should_stop)

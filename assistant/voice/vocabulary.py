@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from assistant.base.intents import Question, SystemPack
 from assistant.content.knowledge import Knowledge
-from assistant.conversation.dialog import Dialog
+from assistant.conversation.expectation import Expectation
+from assistant.understanding.phrases import answer_phrases, command_phrases
 
 #: Minimum similarity (0-100) for a recognized utterance to count as an allowed phrase.
 SNAP_SCORE = 80
@@ -37,39 +37,6 @@ def _unique(phrases: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def spell_number(n: int, system: SystemPack) -> str:
-    """62 -> "sixty two", from the system pack's number words (so it follows the language)."""
-    words = {v: k for k, v in sorted(system.number_words.items(), key=lambda kv: -len(kv[0]))}
-    if n in words:
-        return words[n]
-    if n >= 100 and 100 in words:
-        hundreds, rest = divmod(n, 100)
-        head = f"{spell_number(hundreds, system)} {words[100]}"
-        return head if rest == 0 else f"{head} {spell_number(rest, system)}"
-    tens, units = divmod(n, 10)
-    if tens * 10 in words and units in words:
-        return f"{words[tens * 10]} {words[units]}"
-    return str(n)
-
-
-def command_phrases(system: SystemPack) -> list[str]:
-    return [p for phrases in system.commands.values() for p in phrases]
-
-
-def answer_phrases(question: Question | None, system: SystemPack, kind: str) -> list[str]:
-    if kind == "yes_no":
-        words = [p for phrases in system.answers.values() for p in phrases]
-        if question is not None:
-            words += [p for phrases in question.answer_words.values() for p in phrases]
-        return words
-    if kind == "choice" and question is not None:
-        return [w for c in question.choices for w in (*c.words, c.id.replace("_", " "))]
-    if kind == "number":
-        low, high = question.range if question and question.range else (0, 120)
-        return [spell_number(n, system) for n in range(low, min(high, 150) + 1)]
-    return []
-
-
 def domain_phrases(knowledge: Knowledge) -> list[str]:
     """Everything the recognizers should know for this set of intents."""
     system = knowledge.system
@@ -85,15 +52,11 @@ def domain_phrases(knowledge: Knowledge) -> list[str]:
     return _unique(phrases)
 
 
-def expected_phrases(dialog: Dialog) -> list[str] | None:
+def expected_phrases(expecting: Expectation) -> list[str] | None:
     """The phrases allowed now, or None when any utterance is welcome (the opening complaint)."""
-    ask = dialog.pending
-    if ask is None or ask.kind == "open":
+    if expecting.open:
         return None
-    intent = dialog.intent
-    question = intent.question(ask.question) if intent else None
-    system = dialog.knowledge.system
-    return _unique([*answer_phrases(question, system, ask.kind), *command_phrases(system)])
+    return _unique(expecting.phrases)
 
 
 def snap(heard: str, allowed: list[str] | None, score: int = SNAP_SCORE) -> str:

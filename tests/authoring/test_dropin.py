@@ -127,17 +127,15 @@ def test_check_and_test_pick_up_the_user_folder(
 
 
 def test_the_voice_vocabulary_knows_a_dropped_in_intent(folder: Path) -> None:
-    vocabulary = pytest.importorskip(
-        "assistant.voice.vocabulary", reason="the recognizer vocabulary is not there yet"
-    )
+    vocabulary = pytest.importorskip("assistant.voice.vocabulary", reason="voice support is not installed")
     knowledge = load_knowledge([*default_intent_dirs(), folder])
     phrases = vocabulary.domain_phrases(knowledge)
     assert "i have hiccups" in phrases
     assert "more than two days" in phrases
     dialog = Dialog(knowledge)
     dialog.start()
-    assert vocabulary.expected_phrases(dialog) is None  # the opening complaint is free
+    assert vocabulary.expected_phrases(dialog.expecting) is None  # the opening complaint is free
     dialog.handle("i have hiccups")
-    expected = vocabulary.expected_phrases(dialog)
+    expected = vocabulary.expected_phrases(dialog.expecting)
     assert expected is not None
     assert {"minutes", "a few hours", "more than two days"} <= set(expected)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.base.conditions import Facts, evaluate, names, parse_condition
+from assistant.base.condition_parser import parse_condition
+from assistant.base.conditions import Facts, evaluate, names
 from assistant.base.errors import ConditionError
 
 

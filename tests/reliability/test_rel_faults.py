@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from assistant.app.interrupts import Interrupted, raise_interrupted
-from assistant.app.output import OutputTimeoutError, SafeOutput, TextOutput, TimeoutOutput
+from assistant.app.output import EventLog, OutputTimeoutError, SafeOutput, TextOutput, TimeoutOutput
 from assistant.app.session import Session
 from assistant.base.events import End, Event, Result, Say
 from assistant.base.settings import Settings
@@ -76,12 +76,13 @@ def test_a_failing_speaker_is_reported_once_and_the_emergency_result_is_printed(
     warn, out = io.StringIO(), io.StringIO()
     speaker = BrokenSpeaker(fail_on)
     # Speech first: the worst order, where a failure would come before the text.
+    recorded = EventLog()
     session = Session(
-        Dialog(knowledge, Settings()), [SafeOutput(speaker, "speech output", warn), TextOutput(out)]
+        Dialog(knowledge, Settings()), [SafeOutput(speaker, "speech output", warn), TextOutput(out), recorded]
     )
     converse(session, EMERGENCY)
 
-    result = next(e for e in session.events if isinstance(e, Result))
+    result = next(e for e in recorded.events if isinstance(e, Result))
     assert result.triage == "emergency"
     assert f"*** {result.text} ***\n" in out.getvalue()
     assert "Call 911 now." in out.getvalue()
@@ -90,7 +91,7 @@ def test_a_failing_speaker_is_reported_once_and_the_emergency_result_is_printed(
     assert warnings[0].startswith("warning: speech output stopped working (ALSA lib")
     assert warnings[0].endswith("continuing with text only.")
     assert speaker.calls == len(speaker.spoken) + 1, "a broken output is not tried again"
-    assert session.events[-1] == End("completed")
+    assert recorded.events[-1] == End("completed")
 
 
 @pytest.mark.parametrize("hang_on", [None, Result], ids=["first_event", "the_result"])
@@ -98,14 +99,15 @@ def test_a_hung_speaker_times_out_and_the_text_goes_on(knowledge: Knowledge, han
     warn, out = io.StringIO(), io.StringIO()
     speaker = HangingSpeaker(hang_on)
     speech = SafeOutput(TimeoutOutput(speaker, base=0.3, per_char=0.0), "speech output", warn)
-    session = Session(Dialog(knowledge, Settings()), [speech, TextOutput(out)])
+    recorded = EventLog()
+    session = Session(Dialog(knowledge, Settings()), [speech, TextOutput(out), recorded])
     began = time.monotonic()
     try:
         converse(session, EMERGENCY)
     finally:
         speaker.release.set()
     elapsed = time.monotonic() - began
-    result = next(e for e in session.events if isinstance(e, Result))
+    result = next(e for e in recorded.events if isinstance(e, Result))
     assert f"*** {result.text} ***\n" in out.getvalue()
     assert len(warn.getvalue().splitlines()) == 1
     assert "no answer after 0 seconds" in warn.getvalue()
@@ -123,13 +125,14 @@ def test_a_slow_speaker_within_its_deadline_is_not_called_broken(knowledge: Know
 
     warn, out = io.StringIO(), io.StringIO()
     slow = Slow()
+    recorded = EventLog()
     session = Session(
         Dialog(knowledge, Settings()),
-        [SafeOutput(TimeoutOutput(slow, base=2.0), "speech output", warn), TextOutput(out)],
+        [SafeOutput(TimeoutOutput(slow, base=2.0), "speech output", warn), TextOutput(out), recorded],
     )
     converse(session, EMERGENCY)
     assert warn.getvalue() == ""
-    assert slow.spoken == session.events
+    assert slow.spoken == recorded.events
 
 
 def test_the_deadline_grows_with_the_words_to_say() -> None:
@@ -195,17 +198,20 @@ def test_ctrl_c_while_waiting_for_a_hung_speaker_stops_at_once() -> None:
 
 
 # -- the summary and the disk ----------------------------------------------------------------
-def said_lines(session: Session) -> str:
-    return "\n".join(e.text for e in session.events if isinstance(e, Say))
+def said_lines(recorded: EventLog) -> str:
+    return "\n".join(e.text for e in recorded.events if isinstance(e, Say))
 
 
 def test_summary_to_dev_full_is_reported_and_dev_full_survives(knowledge: Knowledge) -> None:
     if not Path("/dev/full").is_char_device():
         pytest.skip("/dev/full is not available")
-    session = Session(Dialog(knowledge, Settings(summary_path="/dev/full")), [TextOutput(io.StringIO())])
+    recorded = EventLog()
+    session = Session(
+        Dialog(knowledge, Settings(summary_path="/dev/full")), [TextOutput(io.StringIO()), recorded]
+    )
     converse(session, URGENT_SAVE[:-1])
-    assert "Sorry, I couldn't save the summary to /dev/full: No space left on device." in said_lines(session)
-    assert session.events[-1] == End("completed")
+    assert "Sorry, I couldn't save the summary to /dev/full: No space left on device." in said_lines(recorded)
+    assert recorded.events[-1] == End("completed")
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode), "the device must never be replaced by a file"
 
 
@@ -227,12 +233,13 @@ def test_disk_full_during_an_offered_summary(
 
     monkeypatch.setattr(os, "fsync", full)
     out = io.StringIO()
-    session = Session(Dialog(knowledge, Settings()), [TextOutput(out)])
+    recorded = EventLog()
+    session = Session(Dialog(knowledge, Settings()), [TextOutput(out), recorded])
     converse(session, URGENT_SAVE)
     assert "couldn't save the summary" in out.getvalue()
     assert "No space left on device" in out.getvalue()
     assert out.getvalue().rstrip().endswith("Take care.")
-    assert session.events[-1] == End("completed")
+    assert recorded.events[-1] == End("completed")
     assert list_files(data_home) == [], "no temporary file may be left behind"
 
 
@@ -246,7 +253,10 @@ def test_a_failed_save_keeps_the_previous_file_whole(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", full)
-    session = Session(Dialog(knowledge, Settings(summary_path=str(target))), [TextOutput(io.StringIO())])
+    recorded = EventLog()
+    session = Session(
+        Dialog(knowledge, Settings(summary_path=str(target))), [TextOutput(io.StringIO()), recorded]
+    )
     converse(session, URGENT_SAVE[:-1])
     assert target.read_text() == "an earlier summary\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.md"]
@@ -259,8 +269,10 @@ def test_ctrl_c_during_the_save_leaves_no_temporary_file(
         raise Interrupted(signal.SIGINT)
 
     monkeypatch.setattr(os, "fsync", interrupted)
+    recorded = EventLog()
     session = Session(
-        Dialog(knowledge, Settings(summary_path=str(tmp_path / "s.md"))), [TextOutput(io.StringIO())]
+        Dialog(knowledge, Settings(summary_path=str(tmp_path / "s.md"))),
+        [TextOutput(io.StringIO()), recorded],
     )
     with pytest.raises(Interrupted):
         converse(session, URGENT_SAVE[:-1])
@@ -272,10 +284,13 @@ def test_an_impossible_summary_path_is_reported(knowledge: Knowledge, tmp_path: 
     (tmp_path / "file.txt").write_text("x")
     (tmp_path / "folder").mkdir()
     path = tmp_path / "file.txt" / "summary.md" if where == "parent_is_a_file" else tmp_path / "folder"
-    session = Session(Dialog(knowledge, Settings(summary_path=str(path))), [TextOutput(io.StringIO())])
+    recorded = EventLog()
+    session = Session(
+        Dialog(knowledge, Settings(summary_path=str(path))), [TextOutput(io.StringIO()), recorded]
+    )
     converse(session, URGENT_SAVE[:-1])
-    assert f"Sorry, I couldn't save the summary to {path}: " in said_lines(session)
-    assert session.events[-1] == End("completed")
+    assert f"Sorry, I couldn't save the summary to {path}: " in said_lines(recorded)
+    assert recorded.events[-1] == End("completed")
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["file.txt", "folder"]
 
 
@@ -285,11 +300,13 @@ def test_a_read_only_folder_is_reported(knowledge: Knowledge, tmp_path: Path) ->
     folder.mkdir()
     folder.chmod(0o500)
     try:
+        recorded = EventLog()
         session = Session(
-            Dialog(knowledge, Settings(summary_path=str(folder / "s.md"))), [TextOutput(io.StringIO())]
+            Dialog(knowledge, Settings(summary_path=str(folder / "s.md"))),
+            [TextOutput(io.StringIO()), recorded],
         )
         converse(session, URGENT_SAVE[:-1])
-        assert "Permission denied" in said_lines(session)
+        assert "Permission denied" in said_lines(recorded)
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o700)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from assistant.app.output import JsonLinesOutput, TextOutput
+from assistant.app.output import EventLog, JsonLinesOutput, TextOutput
 from assistant.app.session import Session
 from assistant.app.textio import run_text
 from assistant.base.events import End, Result
@@ -44,19 +44,23 @@ def test_text_conversation_in_process(
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     out = io.StringIO()
-    session = Session(Dialog(knowledge, Settings()), [TextOutput(out), JsonLinesOutput(io.StringIO())])
+    recorded = EventLog()
+    session = Session(
+        Dialog(knowledge, Settings()), [TextOutput(out), JsonLinesOutput(io.StringIO()), recorded]
+    )
     status = run_text(session, io.BytesIO(SCRIPT.encode()), out, prompt=False)
     assert status == 0
-    results = [e for e in session.events if isinstance(e, Result)]
+    results = [e for e in recorded.events if isinstance(e, Result)]
     assert [r.triage for r in results] == ["urgent"]
-    assert session.events[-1] == End("completed")
+    assert recorded.events[-1] == End("completed")
     assert "I've saved the summary to" in out.getvalue()
     assert len(list((tmp_path / "assistant" / "summaries").iterdir())) == 1
 
 
 def test_json_lines_conversation_in_process(no_network: Any, knowledge: Knowledge) -> None:
     out = io.StringIO()
-    session = Session(Dialog(knowledge, Settings(offer_summary=False)), [JsonLinesOutput(out)])
+    recorded = EventLog()
+    session = Session(Dialog(knowledge, Settings(offer_summary=False)), [JsonLinesOutput(out), recorded])
     lines = '{"text": "my big toe hurts"}\n{"silence": true}\n{"text": "yes"}\n'
     run_text(session, io.BytesIO(lines.encode()), out, prompt=False, json_input=True)
     events = [json.loads(line) for line in out.getvalue().splitlines()]

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from assistant.app.output import JsonLinesOutput, TextOutput
-from assistant.app.session import Session, make_private_dirs, write_private
+from assistant.app.session import Session
+from assistant.app.summaries import make_private_dirs, write_private
 from assistant.app.textio import run_text
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.app.output import EventLog
 from assistant.app.session import Session
 from assistant.base.events import Event
 from assistant.base.settings import Settings
@@ -164,9 +165,10 @@ def converse(
     knowledge: Knowledge, recognizer: Recognizer, wavs: Sequence[Path], **settings: Any
 ) -> tuple[list[Event], str]:
     """One conversation in-process through ``run_turns``; returns the events and the printed heard lines."""
-    session = Session(Dialog(knowledge, Settings(**settings)), [])
+    recorded = EventLog()
+    session = Session(Dialog(knowledge, Settings(**settings)), [recorded])
     shown = io.StringIO()
     run_turns(
         session, recognizer, wav_turns(list(wavs)), EndpointConfig(), Heard(shown, show=True, partials=False)
     )
-    return session.events, shown.getvalue()
+    return recorded.events, shown.getvalue()

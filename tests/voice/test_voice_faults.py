@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from assistant.app.output import TextOutput
+from assistant.app.output import EventLog, TextOutput
 from assistant.app.session import Session
 from assistant.base.events import event_to_json
 from assistant.base.settings import Settings
@@ -165,28 +165,31 @@ def microphone(tmp_path: Path, wavs: Sequence[Path]) -> tuple[Path, dict[str, An
     return fake_home(tmp_path, fifo), config
 
 
-def text_conversation(knowledge: Knowledge, lines: Sequence[str], *, resume_at: int | None = None) -> Session:
+def text_conversation(
+    knowledge: Knowledge, lines: Sequence[str], *, resume_at: int | None = None
+) -> EventLog:
     """The same conversation typed, in-process: what the voice runs must have printed.
 
     ``resume_at``: the voice path broke before that line, so the pending question is asked again.
     """
-    session = Session(Dialog(knowledge, Settings(offer_summary=False)), [])
+    recorded = EventLog()
+    session = Session(Dialog(knowledge, Settings(offer_summary=False)), [recorded])
     session.start()
     for index, line in enumerate(lines):
-        if index == resume_at and session.dialog.pending is not None:
-            session.publish([session.dialog.pending])
+        if index == resume_at:
+            session.ask_again()
         session.said(line)
-    return session
+    return recorded
 
 
-def as_json(session: Session) -> list[dict[str, Any]]:
-    return [json.loads(event_to_json(e)) for e in session.events]
+def as_json(recorded: EventLog) -> list[dict[str, Any]]:
+    return [json.loads(event_to_json(e)) for e in recorded.events]
 
 
-def as_text(session: Session) -> str:
+def as_text(recorded: EventLog) -> str:
     out = io.StringIO()
     printer = TextOutput(out)
-    for event in session.events:
+    for event in recorded.events:
         printer.emit(event)
     return out.getvalue()
 

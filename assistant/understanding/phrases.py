@@ -1,0 +1,42 @@
+"""The phrases that can be understood as an answer or a command, read from the content.
+
+Recognizers are told to expect them (see :mod:`assistant.voice.vocabulary`); the dialog lists them
+in its :class:`~assistant.conversation.expectation.Expectation`.
+"""
+
+from __future__ import annotations
+
+from assistant.base.intents import Question, SystemPack
+
+
+def spell_number(n: int, system: SystemPack) -> str:
+    """62 -> "sixty two", from the system pack's number words (so it follows the language)."""
+    words = {v: k for k, v in sorted(system.number_words.items(), key=lambda kv: -len(kv[0]))}
+    if n in words:
+        return words[n]
+    if n >= 100 and 100 in words:
+        hundreds, rest = divmod(n, 100)
+        head = f"{spell_number(hundreds, system)} {words[100]}"
+        return head if rest == 0 else f"{head} {spell_number(rest, system)}"
+    tens, units = divmod(n, 10)
+    if tens * 10 in words and units in words:
+        return f"{words[tens * 10]} {words[units]}"
+    return str(n)
+
+
+def command_phrases(system: SystemPack) -> list[str]:
+    return [p for phrases in system.commands.values() for p in phrases]
+
+
+def answer_phrases(question: Question | None, system: SystemPack, kind: str) -> list[str]:
+    if kind == "yes_no":
+        words = [p for phrases in system.answers.values() for p in phrases]
+        if question is not None:
+            words += [p for phrases in question.answer_words.values() for p in phrases]
+        return words
+    if kind == "choice" and question is not None:
+        return [w for c in question.choices for w in (*c.words, c.id.replace("_", " "))]
+    if kind == "number":
+        low, high = question.range if question and question.range else (0, 120)
+        return [spell_number(n, system) for n in range(low, min(high, 150) + 1)]
+    return []

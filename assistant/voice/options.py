@@ -1,0 +1,32 @@
+"""What voice mode is asked to do, as a typed value the command line builds (no argparse inside)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Engine = Literal["auto", "vosk", "pocketsphinx"]
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    #: ``auto``: Vosk when a model is configured or installed, else the built-in English recognizer.
+    engine: Engine = "auto"
+    #: A Vosk model folder given on the command line (else $VOSK_MODEL_PATH, else models/).
+    model: Path | None = None
+    #: Take each turn from these WAV files instead of the microphone.
+    wav: tuple[Path, ...] = ()
+    #: Microphone: index or part of its name.
+    input_device: str | None = None
+    #: Speak the replies (they are always printed first).
+    speech_output: bool = True
+    #: Also write every reply as a WAV file here.
+    save_audio: Path | None = None
+    #: Speaking rate in words per minute, and the synthesizer voice; None: the synthesizer's default.
+    rate: int | None = None
+    voice: str | None = None
+    #: Silence (seconds) before a reprompt.
+    listen_timeout: float = 8.0
+    #: Events are JSON lines (and typed input, if voice falls back to typing, is read as JSON lines).
+    json: bool = False
