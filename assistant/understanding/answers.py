@@ -44,6 +44,7 @@ class YesNoParser:
         self.negations = frozenset(w for n in lists.negations for w in normalizer.tokens(n))
         self.corrections = [tuple(normalizer.tokens(c)) for c in lists.corrections]
         self.base = self._compile(system.answers)
+        self._tables: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, list[_Phrase]]] = {}
 
     def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:
         # Insertion order kept (dict, not set) and a stable sort: the same words always win.
@@ -55,6 +56,17 @@ class YesNoParser:
         }
         return sorted(phrases, key=lambda p: -len(p.words))
 
+    def _table(self, extra: Mapping[str, tuple[str, ...]] | None) -> dict[str, list[_Phrase]]:
+        """The phrases by their first word, longest first (built once per set of extra words)."""
+        key = tuple(sorted(extra.items())) if extra else ()
+        table = self._tables.get(key)
+        if table is None:
+            table = {}
+            for p in (self._compile(extra) + self.base) if extra else self.base:
+                table.setdefault(p.words[0], []).append(p)
+            self._tables[key] = table
+        return table
+
     def parse(self, text: str, extra: Mapping[str, tuple[str, ...]] | None = None) -> YesNo | None:
         return self.parse_words(self.hearing.words(text), extra)
 
@@ -63,24 +75,24 @@ class YesNoParser:
     ) -> YesNo | None:
         if not words:
             return None
-        phrases = self._compile(extra) + self.base if extra else self.base
-        found = self._scan(words, phrases)
+        table = self._table(extra)
+        found = self._scan(words, table)
         # "I'm not really sure" is unsure wherever the unsure words fall, unless they are part of a
         # longer answer ("probably not").
-        for p in phrases:
-            if p.value == "unsure" and any(
-                not _inside(i, len(p.words), found) for i in _positions(words, p.words)
-            ):
-                return "unsure"
+        for i, word in enumerate(words):
+            for p in table.get(word, ()):
+                n = len(p.words)
+                if p.value == "unsure" and tuple(words[i : i + n]) == p.words and not _inside(i, n, found):
+                    return "unsure"
         if not found:
             return None
         return self._decide(words, found)
 
-    def _scan(self, words: Sequence[str], phrases: list[_Phrase]) -> list[_Found]:
+    def _scan(self, words: Sequence[str], table: dict[str, list[_Phrase]]) -> list[_Found]:
         found: list[_Found] = []
         i = 0
         while i < len(words):
-            for p in phrases:
+            for p in table.get(words[i], ()):
                 n = len(p.words)
                 if tuple(words[i : i + n]) == p.words:
                     value = p.value

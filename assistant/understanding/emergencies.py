@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -25,6 +26,8 @@ Part = frozenset[Phrase]
 #: Unknown words this long or longer may stand for a known word (typing slips: "ambulanse").
 FUZZY_MIN_LENGTH = 7
 FUZZY_SCORE = 86
+#: How many looked-up words are remembered (bounded, for long runs).
+FUZZY_MEMORY = 5000
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class _Pattern:
     parts: tuple[Part, ...]
     certain: bool
 
+    @cached_property
+    def firsts(self) -> tuple[frozenset[str], ...]:
+        """For each part, the words its phrases start with: a quick test before matching."""
+        return tuple(frozenset(phrase[0] for phrase in part) for part in self.parts)
+
+    def possible(self, words: frozenset[str]) -> bool:
+        return all(not first.isdisjoint(words) for first in self.firsts)
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -56,6 +67,7 @@ class _Clause:
 
     def __init__(self, words: Sequence[str]) -> None:
         self.words = list(words)
+        self.words_set = frozenset(self.words)
         self.at: dict[str, list[int]] = {}
         for i, word in enumerate(self.words):
             self.at.setdefault(word, []).append(i)
@@ -107,10 +119,19 @@ class EmergencyDetector:
             concept = Concept("said", "an emergency phrase", "", tuple((p,) for p in phrases))
             compiled.append(_Compiled(concept, tuple(_Pattern((frozenset([p]),), True) for p in said), ()))
         self.concepts = tuple(compiled)
+        #: Word -> the concepts (by position) one of whose phrases starts with it.
+        self._by_word: dict[str, set[int]] = {}
+        for n, c in enumerate(compiled):
+            for pat in c.patterns:
+                for first in pat.firsts:
+                    for word in first:
+                        self._by_word.setdefault(word, set()).add(n)
         self.vocabulary = sorted(
             {w for c in compiled for pat in c.patterns for part_ in pat.parts for ph in part_ for w in ph}
         )
         self._known = frozenset(self.vocabulary)
+        #: Long unknown words already looked up, and the known word each stands for.
+        self._meant: dict[str, str] = {}
 
     # -- finding -------------------------------------------------------------------------
     def detect(self, clauses: Sequence[Sequence[str]]) -> Finding | None:
@@ -118,9 +139,10 @@ class EmergencyDetector:
         maybe: Finding | None = None
         for said in clauses:
             clause = _Clause(self._spelled(said))
-            if self._out_of_scope(clause):
+            near = sorted({n for w in clause.words_set for n in self._by_word.get(w, ())})
+            if not near or self._out_of_scope(clause):
                 continue
-            for compiled in self.concepts:
+            for compiled in (self.concepts[n] for n in near):
                 found = self._in_clause(compiled, clause)
                 if found is not None and found.certain:
                     return found
@@ -143,17 +165,25 @@ class EmergencyDetector:
         out = list(clause)
         for i, word in enumerate(out):
             if len(word) >= FUZZY_MIN_LENGTH and word not in self._known:
-                best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
-                if best is not None:
-                    out[i] = best[0]
+                meant = self._meant.get(word)
+                if meant is None:
+                    best = process.extractOne(
+                        word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE
+                    )
+                    meant = best[0] if best is not None else word
+                    if len(self._meant) >= FUZZY_MEMORY:
+                        self._meant.clear()
+                    self._meant[word] = meant
+                out[i] = meant
         return out
 
     def _in_clause(self, compiled: _Compiled, clause: _Clause) -> Finding | None:
-        if clause.has(compiled.unless):
+        candidates = [p for p in compiled.patterns if p.possible(clause.words_set)]
+        if not candidates or clause.has(compiled.unless):
             return None
         weak: Finding | None = None
         denied = False
-        for pattern in compiled.patterns:
+        for pattern in candidates:
             if not pattern.certain and (weak is not None or denied):
                 continue  # a hint of what was just denied is no hint ("no trouble breathing")
             span = self._match(pattern, clause)
