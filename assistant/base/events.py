@@ -14,7 +14,7 @@ from typing import Literal
 
 TriageLevel = Literal["emergency", "urgent", "soon", "self_care"]
 QuestionKind = Literal["open", "yes_no", "choice", "number"]
-EndReason = Literal["completed", "stopped", "end_of_input", "no_response"]
+EndReason = Literal["completed", "stopped", "end_of_input", "no_response", "out_of_scope"]
 
 #: Most urgent first. The index is the urgency rank (0 = most urgent).
 TRIAGE_LEVELS: tuple[TriageLevel, ...] = ("emergency", "urgent", "soon", "self_care")

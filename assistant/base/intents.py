@@ -167,6 +167,15 @@ MESSAGES: dict[str, str] = {
 }
 
 
+def merged(*tables: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Phrase tables joined key by key, in order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for table in tables:
+        for key, phrases in table.items():
+            out[key] = (*out.get(key, ()), *phrases)
+    return out
+
+
 @dataclass(frozen=True)
 class SystemPack:
     """Sentences, commands and vocabulary that do not belong to one symptom."""
@@ -181,8 +190,20 @@ class SystemPack:
     contractions: dict[str, str] = field(default_factory=dict)
     number_words: dict[str, int] = field(default_factory=dict)
     stopwords: tuple[str, ...] = ()
+    #: Understood in text and free-form speech, not listened for by a constrained grammar.
+    more_commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    more_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     words: WordLists = field(default_factory=WordLists)
     emergencies: EmergencyRules = field(default_factory=EmergencyRules)
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     accept_score: int = 80
     confirm_score: int = 55
+
+    @property
+    def all_commands(self) -> dict[str, tuple[str, ...]]:
+        """Every command phrase understood (the grammar's and the text-only ones)."""
+        return merged(self.commands, self.more_commands)
+
+    @property
+    def all_answers(self) -> dict[str, tuple[str, ...]]:
+        return merged(self.answers, self.more_answers)

@@ -11,7 +11,16 @@ from assistant.content.field_reader import Reader
 from assistant.content.language_file import WORD_LIST_KEYS, read_emergencies, read_word_lists
 from assistant.content.located_yaml import LoadedYaml
 
-SYSTEM_KEYS = {"system", "settings", "messages", "commands", "answers", "language", "emergencies"}
+SYSTEM_KEYS = {
+    "system",
+    "settings",
+    "messages",
+    "commands",
+    "answers",
+    "text_only",
+    "language",
+    "emergencies",
+}
 SETTING_KEYS = {"emergency_number", "accept_score", "confirm_score"}
 LANGUAGE_KEYS = {"fillers", "stopwords", "contractions", "numbers", *WORD_LIST_KEYS}
 ANSWER_KEYS = ("yes", "no", "unsure")
@@ -50,6 +59,7 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
     messages = _messages(r, top.get("messages"))
     commands = _phrase_table(r, "commands", top.get("commands"), COMMANDS)
     answers = _phrase_table(r, "answers", top.get("answers"), dict.fromkeys(ANSWER_KEYS, ""))
+    more_commands, more_answers = _text_only(r, top.get("text_only"))
 
     lang = r.mapping(("language",), top.get("language") or {}, what="language", allowed=LANGUAGE_KEYS) or {}
     fillers = r.texts(("language", "fillers"), lang.get("fillers"), what="fillers")
@@ -67,6 +77,8 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         messages=messages,
         commands=commands,
         answers=answers,
+        more_commands=more_commands,
+        more_answers=more_answers,
         fillers=fillers,
         contractions=contractions,
         number_words=numbers,
@@ -103,6 +115,25 @@ def _phrase_table(
         for key in required
         if key in m
     }
+
+
+def _text_only(r: Reader, value: Any) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """``text_only: {commands: {...}, answers: {...}}``: each table optional, its keys as above."""
+    if value is None:
+        return {}, {}
+    m = r.mapping(("text_only",), value, what="text_only", allowed=("commands", "answers")) or {}
+    tables = []
+    for section, keys in (("commands", COMMANDS), ("answers", dict.fromkeys(ANSWER_KEYS, ""))):
+        body = r.mapping(
+            ("text_only", section), m.get(section) or {}, what=f"text_only {section}", allowed=keys
+        )
+        tables.append(
+            {
+                k: r.texts(("text_only", section, k), v, what=f"text_only {section} {k!r}")
+                for k, v in (body or {}).items()
+            }
+        )
+    return tables[0], tables[1]
 
 
 def _str_map(r: Reader, path: tuple[str, ...], value: Any) -> dict[str, str]:

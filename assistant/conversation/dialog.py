@@ -52,10 +52,12 @@ class Dialog(RepairTurns):
         garbled = _garbled(text)
         text = clean(text).strip()
         self.state.silences = 0
-        if not text or garbled:
-            # Nothing said, or input damaged on the way (bad bytes, control characters, far too
-            # long): asked again, but not counted against the person.
+        if garbled or (not text and self.state.phase == "complaint"):
+            # Input damaged on the way (bad bytes, control characters, far too long), or nothing
+            # said to the opening question: asked again, not counted against the person.
             return self._reask_plainly()
+        if not text:
+            return self._not_understood()  # speech heard but not recognized: a miss
         understood = self.knowledge.understander.understand(text, self._asked())
         return self._decide(understood, text)
 

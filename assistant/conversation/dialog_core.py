@@ -121,7 +121,7 @@ class DialogCore:
         self.state.candidate = None
         self.state.out_of_scope += 1
         if self.state.out_of_scope >= MAX_OUT_OF_SCOPE:
-            return [Say(self.msg("out_of_scope_end"), role="fallback"), *self._end("completed")]
+            return [Say(self.msg("out_of_scope_end"), role="fallback"), *self._end("out_of_scope")]
         return [Say(self.msg("fallback", topics=self._topics()), role="fallback"), self._ask_complaint(True)]
 
     def _next(self) -> list[Event]:

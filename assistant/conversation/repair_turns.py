@@ -123,7 +123,7 @@ class RepairTurns(DialogCore):
         """The third miss, or a prompt said too often: say what is assumed, and move on."""
         state = self.state
         if ask.question == COMPLAINT:
-            return [Say(self.msg("out_of_scope_end"), role="fallback"), *self._end("completed")]
+            return [Say(self.msg("out_of_scope_end"), role="fallback"), *self._end("out_of_scope")]
         if ask.question == CONFIRM:
             return self._out_of_scope()
         if ask.question == SAVE_SUMMARY:

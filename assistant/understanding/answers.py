@@ -43,7 +43,7 @@ class YesNoParser:
         lists = system.words
         self.negations = frozenset(w for n in lists.negations for w in normalizer.tokens(n))
         self.corrections = [tuple(normalizer.tokens(c)) for c in lists.corrections]
-        self.base = self._compile(system.answers)
+        self.base = self._compile(system.all_answers)
         self._tables: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, list[_Phrase]]] = {}
 
     def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:

@@ -29,7 +29,7 @@ class CommandRecognizer:
         self.padding = frozenset(w for p in system.words.command_padding for w in normalizer.tokens(p))
         self.phrases: dict[str, list[str]] = {
             name: [t for t in (normalizer(p) for p in phrases) if t]
-            for name, phrases in system.commands.items()
+            for name, phrases in system.all_commands.items()
             if name not in NOT_COMMANDS
         }
         self.exact = {p: name for name, phrases in self.phrases.items() for p in phrases}

@@ -114,24 +114,29 @@ class EmergencyDetector:
             compiled.append(_Compiled(concept, tuple(patterns), phrases_of(concept.unless)))
         # The system file's plain emergency phrases count too (and are the only ones when the
         # file defines no concepts): one concept, each phrase one pattern of its words.
-        said = phrases_of(phrases)
+        self.concepts = tuple(compiled)
+        self._index()
+        said = [p for p in phrases_of(phrases) if not self.concepts_in([p], hints=False)]
         if said:
             concept = Concept("said", "an emergency phrase", "", tuple((p,) for p in phrases))
             compiled.append(_Compiled(concept, tuple(_Pattern((frozenset([p]),), True) for p in said), ()))
         self.concepts = tuple(compiled)
-        #: Word -> the concepts (by position) one of whose phrases starts with it.
-        self._by_word: dict[str, set[int]] = {}
-        for n, c in enumerate(compiled):
-            for pat in c.patterns:
-                for first in pat.firsts:
-                    for word in first:
-                        self._by_word.setdefault(word, set()).add(n)
+        self._index()
         self.vocabulary = sorted(
             {w for c in compiled for pat in c.patterns for part_ in pat.parts for ph in part_ for w in ph}
         )
         self._known = frozenset(self.vocabulary)
         #: Long unknown words already looked up, and the known word each stands for.
         self._meant: dict[str, str] = {}
+
+    def _index(self) -> None:
+        #: Word -> the concepts (by position) one of whose phrases starts with it.
+        self._by_word: dict[str, set[int]] = {}
+        for n, c in enumerate(self.concepts):
+            for pat in c.patterns:
+                for first in pat.firsts:
+                    for word in first:
+                        self._by_word.setdefault(word, set()).add(n)
 
     # -- finding -------------------------------------------------------------------------
     def detect(self, clauses: Sequence[Sequence[str]]) -> Finding | None:
@@ -150,13 +155,15 @@ class EmergencyDetector:
                     maybe = found
         return maybe
 
-    def concepts_in(self, clauses: Sequence[Sequence[str]]) -> frozenset[str]:
-        """Every concept named (even as a hint) in a text, e.g. a red-flag question's own words."""
+    def concepts_in(self, clauses: Sequence[Sequence[str]], *, hints: bool = True) -> frozenset[str]:
+        """Every concept named in a text (with ``hints``, even as a hint), e.g. in a red-flag
+        question's own words."""
         found: set[str] = set()
         for said in clauses:
             clause = _Clause(said)
             for compiled in self.concepts:
-                if any(self._match(p, clause) is not None for p in compiled.patterns):
+                patterns = [p for p in compiled.patterns if hints or p.certain]
+                if any(self._match(p, clause) is not None for p in patterns):
                     found.add(compiled.concept.id)
         return frozenset(found)
 

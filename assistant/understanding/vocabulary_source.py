@@ -7,10 +7,14 @@ the loaded knowledge (never from Python lists):
   its parts make, parts joined in the order written ("chest pain", "cannot breathe"), at most
   ``per_pattern`` of them; single parts (a word list alone) give all their members.
 - ``commands``: command name -> its phrases (repeat, help, go_back, explain, stop, goodbye,
-  greeting, and the plain emergency phrases).
-- ``answers``: "yes" / "no" / "unsure" -> phrases, with the spoken forms ("uh huh", "nuh uh") that
-  stand for them, and ``choice_extras``: ordinals and words for "several" ("the first one",
-  "both") that answer any choice question.
+  greeting, and the plain emergency phrases), the system file's ``text_only`` ones included
+  (those are kept out of the dialog's Expectation: a constrained grammar with many short
+  look-alikes confuses "no" with "ya").
+- ``answers``: "yes" / "no" / "unsure" -> phrases, and ``choice_extras``: ordinals and words for
+  "several" ("the first one", "both") that answer any choice question.
+- ``spoken_forms``: sounds and spellings written many ways ("uh huh", "nuh uh", "yeh") -> what they
+  stand for. Kept apart: short look-alikes in a constrained grammar make a recognizer confuse
+  "no" with "yah", so add them to a grammar only where they help.
 - ``words()``: every single word of all of these, for a recognizer's dictionary.
 
 Phrases are given as written in the system file (not normalised), so a recognizer sees ordinary
@@ -35,6 +39,7 @@ class VocabularySource:
     commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
     answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     choice_extras: tuple[str, ...] = ()
+    spoken_forms: dict[str, str] = field(default_factory=dict)
 
     def phrases(self) -> list[str]:
         """Every phrase, each once, in a stable order."""
@@ -66,9 +71,11 @@ def vocabulary_source(system: SystemPack, per_pattern: int = PER_PATTERN) -> Voc
             combos = itertools.product(*(members(p) for p in pattern))
             found += [" ".join(c) for c in itertools.islice(combos, per_pattern)]
         emergencies[concept.id] = tuple(dict.fromkeys(found))
-    spoken: dict[str, list[str]] = {}
-    for form, meant in system.words.spoken_forms.items():
-        spoken.setdefault(meant, []).append(form)
-    answers = {value: (*phrases, *spoken.get(value, ())) for value, phrases in system.answers.items()}
     extras = (*system.words.ordinals, *system.words.several)
-    return VocabularySource(emergencies, dict(system.commands), answers, tuple(extras))
+    return VocabularySource(
+        emergencies,
+        system.all_commands,
+        system.all_answers,
+        tuple(extras),
+        dict(system.words.spoken_forms),
+    )
