@@ -45,7 +45,7 @@ EXPECT_KEYS = {
     "end",
 }
 EVENT_TYPES = ("say", "ask", "intent", "answer", "result", "summary", "error", "end")
-END_REASONS = ("completed", "stopped", "end_of_input", "no_response")
+END_REASONS = ("completed", "stopped", "end_of_input", "no_response", "out_of_scope")
 #: ``intent: none``: nothing was matched in this turn.
 NO_INTENT = "none"
 
