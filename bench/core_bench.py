@@ -1,7 +1,8 @@
 """Core benchmark (a script, not a test): prints figures for the closing notes.
 
-- intent-match latency per utterance (median, p99) with the shipped intents and with 1,000
-  generated intents of 20 phrases each;
+- intent-match latency per utterance (median, p99) with the shipped intents (the leg intent is
+  written mostly as templates) and with 1,000 generated intents of 20 phrases each, and of 1,000
+  generated intents written as templates (two lists, four templates each);
 - whole-utterance understanding latency (emergency concepts, commands, then the intent or the
   answer: what the dialog runs on every turn), at the opening and at a yes/no question;
 - time from process start to the first prompt (text mode, a fresh interpreter);
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 from assistant.base.intents import Intent
+from assistant.base.templates import Template, bind_lists, parse_template
 from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
 from assistant.understanding.matcher import IntentMatcher
 from assistant.understanding.understand import OPENING, Expecting, Understander
@@ -72,6 +74,42 @@ def generated_intents(n: int, phrases_each: int, seed: int = 7) -> list[Intent]:
     return intents
 
 
+TEMPLATE_FRAMES = [
+    "[my] [left|right] {a} [really|so] (is|feels|has gone) {b}",
+    "(i have|i've got|there is) [a] {b} (in|on) my {a}",
+    "[a] {b} {a} [since yesterday|for days]",
+    "(pain|trouble) in my {a} and {b}",
+]
+
+
+def templated_intents(n: int, seed: int = 11) -> list[Intent]:
+    """Intents written as templates: two lists of three words each, four templates, three phrases."""
+    rng = random.Random(seed)
+    intents = []
+    for i in range(n):
+        a_words, b_words = rng.sample(WORDS, 3), rng.sample(WORDS, 3)
+        lists = {
+            "a": parse_template("(" + "|".join(a_words) + ")", allow_lists=False),
+            "b": parse_template("(" + "|".join(b_words) + ")", allow_lists=False),
+        }
+        templates = tuple(
+            Template(t, bind_lists(parse_template(t), lists), seed=k) for k, t in enumerate(TEMPLATE_FRAMES)
+        )
+        phrases = tuple(f"my {a} is {b}" for a, b in zip(a_words, b_words, strict=True))
+        title = f"{a_words[0]} {b_words[0]}"
+        intents.append(
+            Intent(
+                id=f"tpl_{i}",
+                title=title,
+                description="",
+                phrases=phrases,
+                path=Path("gen"),
+                templates=templates,
+            )
+        )
+    return intents
+
+
 def timings(matcher: IntentMatcher, utterances: list[str], rounds: int) -> list[float]:
     samples = []
     for _ in range(rounds):
@@ -98,6 +136,18 @@ def match_latency(shipped: Knowledge) -> None:
     probes = UTTERANCES + [rng.choice(i.phrases) for i in rng.sample(intents, 40)]
     probes += [p.replace("a", "e", 1) for p in probes[8:28]]  # slips
     report("match, shipped + 1,000 generated intents", timings(big, probes, 20))
+
+    templated = templated_intents(1000)
+    start = time.perf_counter()
+    big = IntentMatcher.build([*shipped.intents, *templated], shipped.normalizer)
+    print(
+        f"{'expand + index, 1,000 templated intents':<44} {1000 * (time.perf_counter() - start):8.1f} ms"
+        f"   ({len(big.entries):,} entries)"
+    )
+    probes = UTTERANCES + [rng.choice(i.sentences()) for i in rng.sample(templated, 40)]
+    probes += [p.replace("a", "e", 1) for p in probes[8:28]]  # slips
+    probes += ["my phone feels warm", "the kettle is hot", "i have a meeting on monday", "tell me a joke"]
+    report("match, shipped + 1,000 templated intents", timings(big, probes, 20))
 
 
 ANSWERS = [

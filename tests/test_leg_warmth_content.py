@@ -108,6 +108,49 @@ def test_many_phrases_and_all_of_them_match(knowledge: Knowledge, intent: Intent
         assert matches[0].score >= knowledge.system.accept_score, (heard, matches[0].score)
 
 
+LOWER_LIMB = (
+    "knee",
+    "back of my knee",
+    "kneecap",
+    "calf",
+    "shin",
+    "ankle",
+    "achilles",
+    "heel",
+    "sole of my foot",
+    "top of my foot",
+    "instep",
+    "arch",
+    "ball of my foot",
+    "big toe",
+    "little toe",
+    "toes",
+    "feet",
+)
+
+
+@pytest.mark.parametrize("part", LOWER_LIMB)
+def test_every_part_of_the_lower_limb_starts_this_conversation(knowledge: Knowledge, part: str) -> None:
+    """Knee to toes, front and back, each with a word for heat: no "did you mean" needed."""
+    for heard in (f"my {part} feels hot", f"burning in my {part}", f"warm {part}"):
+        understood = knowledge.understander.understand(heard)
+        assert understood.matches and understood.matches[0].intent.id == "leg_warmth", heard
+        assert understood.matches[0].score >= knowledge.system.accept_score, (heard, understood.matches)
+
+
+@pytest.mark.parametrize(
+    "heard", ["my hand feels hot", "my tea is too hot", "the oven is hot", "my face is burning"]
+)
+def test_heat_that_is_not_the_lower_limb_does_not_start_it(knowledge: Knowledge, heard: str) -> None:
+    understood = knowledge.understander.understand(heard)
+    assert not any(m.score >= knowledge.system.confirm_score for m in understood.matches), understood.matches
+
+
+def test_the_templates_are_expanded_for_the_matcher_but_stay_small(intent: Intent) -> None:
+    assert len(intent.templates) >= 10
+    assert 2_000 <= len(intent.template_sentences) <= 20_000
+
+
 def test_exactly_one_catch_all(intent: Intent) -> None:
     assert [r.when_text.strip() for r in intent.triage].count("always") == 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -121,8 +122,10 @@ class Conversations:
         self.outputs = tuple(outputs)
         self.summaries = summaries or SummaryStore()
         self.current: Session | None = None
+        self._warming: threading.Thread | None = None
 
     def new(self, extra_outputs: Sequence[Output] = ()) -> Session:
+        self._warm_up()
         session = Session(
             Dialog(self.knowledge, self.settings),
             [*self.outputs, *extra_outputs],
@@ -130,3 +133,16 @@ class Conversations:
         )
         self.current = session
         return session
+
+    def _warm_up(self) -> None:
+        """Build the matcher (and expand the templates) in the background, once, while the
+        greeting is said and the person thinks: the first answer then does not wait for it."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self._build, name="warm-up", daemon=True)
+            self._warming.start()
+
+    def _build(self) -> None:
+        try:
+            self.knowledge.understander.understand("my leg")
+        except Exception:  # pragma: no cover - the turn that needs it will report the real error
+            log.debug("warm-up failed", exc_info=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from assistant.base.conditions import Condition
 from assistant.base.events import QuestionKind, TriageLevel
 from assistant.base.language import EmergencyRules, WordLists
 from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER
+from assistant.base.templates import Template
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,17 @@ class Intent:
     causes: tuple[Cause, ...] = ()
     triage: tuple[TriageRule, ...] = ()
     max_causes: int = 3
+    #: Sentence templates (hassil syntax), checked and with their lists bound.
+    templates: tuple[Template, ...] = ()
+
+    @cached_property
+    def template_sentences(self) -> tuple[str, ...]:
+        """What the templates expand to, made on first use (start-up does not pay for it)."""
+        return tuple(dict.fromkeys(s for t in self.templates for s in t.sentences()))
+
+    def sentences(self) -> tuple[str, ...]:
+        """Everything this intent can be said as: its plain phrases, then its expanded templates."""
+        return tuple(dict.fromkeys((*self.phrases, *self.template_sentences)))
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -8,6 +8,7 @@ from assistant.base.events import TRIAGE_LEVELS, QuestionKind
 from assistant.base.intents import Cause, Choice, Intent, Question, Score, Source, TriageRule, Weighted
 from assistant.content.field_reader import Reader
 from assistant.content.intent_checks import YES_NO_VALUES, check_references, declared_ids
+from assistant.content.intent_templates import read_templates
 from assistant.content.located_yaml import LoadedYaml, YamlPath
 
 INTENT_KEYS = {
@@ -16,6 +17,8 @@ INTENT_KEYS = {
     "description",
     "intro",
     "phrases",
+    "templates",
+    "lists",
     "keywords",
     "synonyms",
     "sources",
@@ -54,7 +57,7 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
         loaded.data,
         what="the intent",
         allowed=INTENT_KEYS,
-        required=("intent", "title", "phrases", "questions", "causes", "triage"),
+        required=("intent", "title", "questions", "causes", "triage"),
     )
     if top is None:
         return None, r.problems
@@ -62,7 +65,14 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
     title = r.text(("title",), top.get("title"), what="title")
     description = r.text(("description",), top.get("description"), what="description", required=False)
     intro = r.text(("intro",), top.get("intro"), what="intro", required=False)
-    phrases = r.texts(("phrases",), top.get("phrases"), what="phrases", min_items=1)
+    phrases = r.texts(("phrases",), top.get("phrases"), what="phrases")
+    templates = read_templates(r, top)
+    if not phrases and not templates and "phrases" not in top and "templates" not in top:
+        r.report(
+            (),
+            "the intent has no phrases: add 'phrases:' with what people say (e.g. '- my knee hurts') "
+            "or 'templates:' such as '- my (knee|kneecap) (hurts|aches)'",
+        )
     keywords = r.texts(("keywords",), top.get("keywords"), what="keywords")
     synonyms = _synonyms(r, top.get("synonyms"))
     sources = _sources(r, top.get("sources"))
@@ -84,6 +94,7 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
         intro=intro or "",
         phrases=phrases,
         path=loaded.path,
+        templates=templates,
         keywords=keywords,
         synonyms=synonyms,
         sources=sources,

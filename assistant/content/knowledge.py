@@ -52,7 +52,11 @@ class Knowledge:
 
     @cached_property
     def matcher(self) -> IntentMatcher:
-        return IntentMatcher.build(self.intents, self.normalizer)
+        words = self.system.words
+        elsewhere = [*(w for ws in words.body_regions.values() for w in ws)]
+        elsewhere += [w for ws in self.system.emergencies.words.values() for w in ws]
+        known = frozenset(t for w in elsewhere for t in self.normalizer.tokens(w))
+        return IntentMatcher.build(self.intents, self.normalizer, known)
 
     @cached_property
     def understander(self) -> Understander:

@@ -7,12 +7,12 @@ short list of candidate phrases by summed word rarity, and only those are scored
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.base.intents import Intent
@@ -27,6 +27,9 @@ STOPWORD_WEIGHT = 0.15
 UNKNOWN_WEIGHT = 1.5
 #: How much more recall counts than precision (the beta of an F-measure).
 RECALL_WEIGHT = 2.0
+#: A phrase of two or more content words said whole scores at least this, however much else was said.
+COVERED_FLOOR = 82
+WHOLE = 0.999
 #: A keyword of an intent in the utterance lifts its score to at least this (the confirm band).
 KEYWORD_FLOOR = 68
 
@@ -50,8 +53,17 @@ class _Entry:
 class IntentMatcher:
     """Finds the intent an utterance is about."""
 
-    def __init__(self, intents: Sequence[Intent], normalizer: Normalizer, entries: list[_Entry]) -> None:
+    def __init__(
+        self,
+        intents: Sequence[Intent],
+        normalizer: Normalizer,
+        entries: list[_Entry],
+        known_elsewhere: frozenset[str] = frozenset(),
+    ) -> None:
         self.intents = tuple(intents)
+        #: Words the assistant knows to mean something else (a part of the body, an emergency
+        #: word): never taken as a slip for an intent's word ("heart" is not "heat").
+        self.known_elsewhere = known_elsewhere
         self.normalizer = normalizer
         self.entries = entries
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -72,22 +84,31 @@ class IntentMatcher:
             weights = tuple((w, self.idf[w]) for w in dict.fromkeys(entry.text.split()))
             entries[i] = _Entry(entry.text, entry.intent, weights, sum(x for _, x in weights))
         self.vocabulary = list(self.postings)
+        self._postings = {w: np.asarray(ids, dtype=np.int64) for w, ids in self.postings.items()}
+        self._norms = np.sqrt(np.maximum([e.total for e in entries], 1.0)) if entries else np.ones(0)
         self.keywords: dict[str, set[int]] = defaultdict(set)
         for i, intent in enumerate(self.intents):
             for kw in intent.keywords:
                 self.keywords[normalizer(kw)].add(i)
 
     @classmethod
-    def build(cls, intents: Sequence[Intent], normalizer: Normalizer) -> IntentMatcher:
+    def build(
+        cls, intents: Sequence[Intent], normalizer: Normalizer, known_elsewhere: frozenset[str] = frozenset()
+    ) -> IntentMatcher:
         entries: list[_Entry] = []
         for i, intent in enumerate(intents):
-            seen: set[str] = set()
-            for phrase in intent.phrases:
-                text = normalizer(phrase)
-                if text and text not in seen:
-                    seen.add(text)
-                    entries.append(_Entry(text, i))
-        return cls(intents, normalizer, entries)
+            # Templates say the same words in many orders and with many fillers. Scoring weighs the
+            # words said, not their order, and function words barely count: one entry (the
+            # shortest) per set of content words is enough.
+            shortest: dict[frozenset[str], str] = {}
+            for phrase in intent.sentences():
+                text = normalizer.phrase(phrase)
+                words = text.split()
+                key = frozenset(w for w in words if w not in normalizer.stopwords) or frozenset(words)
+                if text and (key not in shortest or len(text) < len(shortest[key])):
+                    shortest[key] = text
+            entries.extend(_Entry(text, i) for text in shortest.values())
+        return cls(intents, normalizer, entries, known_elsewhere)
 
     def _similar(self, words: list[str]) -> dict[str, dict[str, float]]:
         """For each word said, the known words it may stand for, with a similarity from 0 to 1."""
@@ -95,7 +116,7 @@ class IntentMatcher:
         for word in set(words):
             if word in self.postings:
                 similar[word] = {word: 1.0}
-            elif len(word) >= 3:
+            elif len(word) >= 3 and word not in self.known_elsewhere:
                 close = process.extract(
                     word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=3
                 )
@@ -108,19 +129,30 @@ class IntentMatcher:
         """The phrases sharing the most (rare) words with the utterance.
 
         Function words are skipped here: they are in most phrases and would make this pass scan
-        the whole index. They still count (a little) in the exact score.
+        the whole index. They still count (a little) in the exact score. Among phrases sharing the
+        same words with the utterance, the ones with the fewest other words cover it best
+        (templates make many phrases that share the words said).
         """
-        weights: dict[int, float] = defaultdict(float)
         pairs = [(w, s) for known in similar.values() for w, s in known.items() if w not in self.stopwords]
         if not pairs:
             pairs = [(w, s) for known in similar.values() for w, s in known.items()]
-        for word, similarity in pairs:
-            weight = self.idf[word] * similarity
-            for idx in self.postings[word]:
-                weights[idx] += weight
-        if not weights:
+        lists = [self._postings[w] for w, _ in pairs]
+        if not lists:
             return []
-        return heapq.nlargest(CANDIDATES, weights, key=weights.__getitem__)
+        ids = np.concatenate(lists)
+        if not len(ids):
+            return []
+        gains = np.concatenate(
+            [np.full(len(p), self.idf[w] * sim) for p, (w, sim) in zip(lists, pairs, strict=True)]
+        )
+        summed = np.bincount(ids, weights=gains, minlength=len(self.entries))
+        touched = np.flatnonzero(summed)
+        ranked = summed[touched] / self._norms[touched]
+        if len(touched) > CANDIDATES:
+            top = np.argpartition(-ranked, CANDIDATES)[:CANDIDATES]
+            touched, ranked = touched[top], ranked[top]
+        order = np.argsort(-ranked, kind="stable")
+        return [int(i) for i in touched[order]]
 
     def _score(self, words: list[str], similar: dict[str, dict[str, float]], entry: _Entry) -> float:
         """How well the utterance and a phrase cover each other, rare words counting most (0-100).
@@ -146,7 +178,13 @@ class IntentMatcher:
         if recall == 0 or precision == 0:
             return 0.0
         beta2 = RECALL_WEIGHT**2
-        return 100 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
+        score = 100 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
+        content = [w for w, _ in entry.weights if w not in self.stopwords]
+        if len(content) >= 2 and all(got.get(w, 0.0) >= WHOLE for w in content):
+            # Every word of a phrase naming two things ("calf" and "hot") was said: the rest is
+            # the person's story around it ("after walking", "since the weekend").
+            score = max(score, COVERED_FLOOR + (100 - COVERED_FLOOR) * precision)
+        return score
 
     def match(self, utterance: str) -> list[IntentMatch]:
         """Best match per intent, best first (at most three)."""

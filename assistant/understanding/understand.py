@@ -103,16 +103,35 @@ class Understander:
         """The body regions each intent is about: those its phrases, keywords and choices name."""
         out: dict[str, frozenset[str]] = {}
         for i in self.intents:
-            texts = (*i.phrases, *i.keywords, *(w for q in i.questions for c in q.choices for w in c.words))
-            out[i.id] = frozenset(
-                self.regions[w] for t in texts for w in self.normalizer.tokens(t) if w in self.regions
+            texts = (
+                *i.sentences(),
+                *i.keywords,
+                *(w for q in i.questions for c in q.choices for w in c.words),
             )
+            out[i.id] = frozenset(r for t in texts for r in self._named(tuple(self.normalizer.tokens(t))))
         return out
+
+    def _named(self, words: tuple[str, ...]) -> set[str]:
+        """The body regions the words name; "back of" and "bottom of" only locate the next word."""
+        return {
+            self.regions[w]
+            for j, w in enumerate(words)
+            if w in self.regions and not (j + 1 < len(words) and words[j + 1] == "of")
+        }
 
     def _about_elsewhere(self, match: IntentMatch, words: tuple[str, ...]) -> bool:
         """The utterance names parts of the body, none of them in a region the intent is about."""
-        named = {self.regions[w] for w in words if w in self.regions}
+        named = self._named(words)
         return bool(named) and not named & self.intent_regions.get(match.intent.id, frozenset())
+
+    def _about_a_thing(self, match: IntentMatch, words: tuple[str, ...]) -> bool:
+        """The utterance names no part of the body, for an intent about one, but names something
+        the intent never mentions ("my coffee has gone warm", "the oven is hot")."""
+        if not self.intent_regions.get(match.intent.id) or self._named(words):
+            return False
+        known = self.matcher.postings
+        stop = self.normalizer.stopwords
+        return any(w not in known and w not in stop and not w.isdigit() for w in words)
 
     @cached_property
     def emergencies(self) -> EmergencyDetector:
@@ -163,7 +182,11 @@ class Understander:
         if command is None:
             if expecting.kind == "open":
                 ranked = self.matcher.match(heard.joined)
-                matches = tuple(m for m in ranked if not self._about_elsewhere(m, heard.words))
+                matches = tuple(
+                    m
+                    for m in ranked
+                    if not self._about_elsewhere(m, heard.words) and not self._about_a_thing(m, heard.words)
+                )
             elif expecting.kind == "yes_no":
                 extra = expecting.question.answer_words if expecting.question else None
                 answer = self.yes_no.parse_words(heard.words, extra or None)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
+from assistant.base.intents import Intent
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.expectation import Expectation
 from assistant.understanding.phrases import answer_phrases, command_phrases
@@ -37,12 +38,23 @@ def _unique(phrases: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def spoken_sentences(intent: Intent) -> list[str]:
+    """What the opening language model learns from this intent: its plain phrases.
+
+    The expanded templates are left out on purpose. Tried with PocketSphinx and espeak-ng speech,
+    their short forms shifted the model's weight to the parts of the body with many names
+    ("my calf feels hot" was heard as "my toe feels hot"). They need weighting against the plain
+    phrases before the recognizer can use them; the matcher uses them all.
+    """
+    return list(intent.phrases)
+
+
 def domain_phrases(knowledge: Knowledge) -> list[str]:
     """Everything the recognizers should know for this set of intents."""
     system = knowledge.system
     phrases: list[str] = []
     for intent in knowledge.intents:
-        phrases += intent.phrases
+        phrases += spoken_sentences(intent)
         phrases += intent.keywords
         for q in intent.questions:
             phrases += answer_phrases(q, system, q.kind)

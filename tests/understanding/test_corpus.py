@@ -48,6 +48,12 @@ def test_overall_and_answer_floors(report: UtteranceReport) -> None:
     assert report.yes_no >= YES_NO_FLOOR, report.to_text()
 
 
+def test_leg_openings_rarely_need_a_did_you_mean(report: UtteranceReport) -> None:
+    openings = report.of(exact="intent:leg_warmth")
+    assert len(openings) >= 230
+    assert report.confirm_share < 0.10, report.to_text()
+
+
 def test_nothing_out_of_scope_is_taken_as_the_leg_symptom(report: UtteranceReport) -> None:
     assert [v.utterance.text for v in report.out_of_scope_taken] == []
 
