@@ -17,6 +17,7 @@ from assistant.app.output import Output, SafeOutput, TimeoutOutput
 from assistant.app.session import Conversations, Session
 from assistant.base.errors import AssistantError
 from assistant.content.knowledge import Knowledge
+from assistant.conversation.speech_text import SpeechText
 from assistant.speechmodels.locate import DOWNLOAD_COMMAND, ModelError, resolve_model_path
 from assistant.voice.audio import AudioChunk, AudioError
 from assistant.voice.barge_in import StopListener
@@ -240,7 +241,8 @@ def run_voice(options: VoiceOptions, conversations: Conversations, list_only: bo
             [speakable(p) for p in system.commands["stop"]],
             [speakable(p) for key in ("yes", "no") for p in system.answers[key]],
         )
-    speech = make_speech_output(options, sys.stderr, stop_listener)
+    spoken_form = SpeechText.for_system(knowledge.system, conversations.settings.emergency_number)
+    speech = make_speech_output(options, sys.stderr, stop_listener, spoken_form)
     # After the printed text, never before it; a failure or a hang is reported once and text goes on.
     extra: Sequence[Output] = (
         [] if speech is None else [SafeOutput(TimeoutOutput(speech), "speech output", sys.stderr)]

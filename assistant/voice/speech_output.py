@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from assistant.app.output import Output
@@ -16,13 +17,21 @@ class SpeechOutput:
     An emergency result is said with ``interruptible=False``: nothing cuts it short.
     """
 
-    def __init__(self, speaker: object, warn: TextIO, barge_in: StopListener | None = None) -> None:
+    def __init__(
+        self,
+        speaker: object,
+        warn: TextIO,
+        barge_in: StopListener | None = None,
+        spoken_form: Callable[[str], str] = str,
+    ) -> None:
         from assistant.voice.speaker import Pyttsx3Speaker  # noqa: PLC0415 - heavy, voice only
 
         assert isinstance(speaker, Pyttsx3Speaker)
         self.speaker = speaker
         self.warn = warn
         self.barge_in = barge_in
+        #: What is heard differs from what is printed: "911" is said "nine one one".
+        self.spoken_form = spoken_form
 
     def emit(self, event: Event) -> None:
         if not isinstance(event, Say | Ask | Result):
@@ -30,7 +39,7 @@ class SpeechOutput:
         if self.barge_in is not None and self.barge_in.requested:
             return  # "stop" was said: nothing more is spoken until the conversation has stopped
         urgent = isinstance(event, Result) and event.triage == "emergency"
-        self.speaker.say(event.text, interruptible=not urgent, label=event.type)
+        self.speaker.say(self.spoken_form(event.text), interruptible=not urgent, label=event.type)
         warning = self.speaker.pop_warning()
         if warning:
             self.warn.write(f"warning: {warning}\n")
@@ -38,7 +47,10 @@ class SpeechOutput:
 
 
 def make_speech_output(
-    options: VoiceOptions, warn: TextIO, should_stop: StopListener | None = None
+    options: VoiceOptions,
+    warn: TextIO,
+    should_stop: StopListener | None = None,
+    spoken_form: Callable[[str], str] = str,
 ) -> Output | None:
     """The speaker, or None (replies printed only) when speech output is off or unavailable."""
     if not options.speech_output and not options.save_audio:
@@ -63,4 +75,4 @@ def make_speech_output(
         speaker = FileSpeaker(options.save_audio, rate=options.rate, voice=options.voice)
     else:
         return None
-    return SpeechOutput(speaker, warn, should_stop)
+    return SpeechOutput(speaker, warn, should_stop, spoken_form)
