@@ -74,6 +74,9 @@ class Cause:
     base: float = 0.0
     evidence: tuple[Weighted, ...] = ()
     sources: tuple[str, ...] = ()
+    #: How urgent the cause's own advice is. A result never names only causes more urgent than
+    #: itself (see conversation/triage.py); None: not stated.
+    level: TriageLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ MESSAGES: dict[str, str] = {
     "ask_complaint": "the opening question",
     "complaint_reprompt": "the opening question again, after something not understood",
     "did_you_mean": "confirming a match; {title} is the intent's title",
+    "result_common_causes": "no cause stands out; {causes} lists common causes that fit the answers",
     "fallback": "nothing matched; {topics} lists the intents' titles",
     "not_understood": "an answer was not understood (the question follows)",
     "help": "what the assistant can do and how to answer",

@@ -41,7 +41,7 @@ QUESTION_KEYS = {
     "answers",
     "sources",
 }
-CAUSE_KEYS = {"id", "name", "says", "advice", "base", "evidence", "sources"}
+CAUSE_KEYS = {"id", "name", "says", "advice", "level", "base", "evidence", "sources"}
 SCORE_KEYS = {"description", "points", "sources"}
 WEIGHT_KEYS = {"when", "add"}
 RULE_KEYS = {"level", "when", "say", "safety_net", "sources"}
@@ -279,11 +279,16 @@ def _causes(r: Reader, value: Any) -> list[tuple[Cause, YamlPath]]:
         name = r.text((*path, "name"), m.get("name"), what="name")
         says = r.text((*path, "says"), m.get("says"), what="says")
         advice = r.text((*path, "advice"), m.get("advice"), what="advice", required=False)
+        level = (
+            r.one_of((*path, "level"), m.get("level"), TRIAGE_LEVELS, what="level")
+            if m.get("level") is not None
+            else None
+        )
         base = r.number((*path, "base"), m.get("base"), what="base", default=0.0)
         evidence = _weighted(r, (*path, "evidence"), m.get("evidence"), "evidence")
         srcs = r.texts((*path, "sources"), m.get("sources"), what="sources")
         if cid and name and says:
-            out.append((Cause(cid, name, says, advice or "", base or 0.0, evidence, srcs), path))
+            out.append((Cause(cid, name, says, advice or "", base or 0.0, evidence, srcs, level), path))
     return out
 
 

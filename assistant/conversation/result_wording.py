@@ -25,7 +25,9 @@ def compose_result(
         guidance = f"{guidance} {msg('emergency_fallback')}"
     names = [cause.name for cause, _ in a.causes]
     parts = [guidance, preface]
-    if names:
+    if names and a.common:
+        parts.append(msg("result_common_causes", causes=join_names(names, and_word)))
+    elif names:
         parts.append(msg("result_causes", causes=join_names(names, and_word)))
         if a.level != "emergency":
             parts.append(fill(a.causes[0][0].says, emergency_number=number))

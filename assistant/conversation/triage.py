@@ -19,6 +19,8 @@ class Assessment:
     sources: tuple[Source, ...]
     #: True when a red flag demanded an emergency that no rule gave (the safety net of the engine).
     forced: bool = False
+    #: True when no cause had evidence and the causes are common ones that fit the level.
+    common: bool = False
 
 
 def compute_scores(intent: Intent, answers: dict[str, AnswerValue]) -> dict[str, int]:
@@ -53,13 +55,37 @@ def assess(intent: Intent, answers: dict[str, AnswerValue], *, emergency: bool =
     if emergency and (rule is None or rule.level != "emergency"):
         rule, forced = None, True
     level: TriageLevel = "emergency" if forced else rule.level if rule else TRIAGE_LEVELS[1]
-    ranked = [(c, w) for c, w in rank_causes(intent, facts) if w > 0][: intent.max_causes]
+    ranked, common = causes_to_name(intent, facts, level)
     source_ids: list[str] = []
     for sid in (*(rule.sources if rule else ()), *(s for c, _ in ranked for s in c.sources)):
         if sid not in source_ids:
             source_ids.append(sid)
     sources = tuple(intent.sources[s] for s in source_ids if s in intent.sources)
-    return Assessment(level, rule, tuple(ranked), scores, sources, forced)
+    return Assessment(level, rule, tuple(ranked), scores, sources, forced, common)
+
+
+def causes_to_name(
+    intent: Intent, facts: Facts, level: TriageLevel
+) -> tuple[list[tuple[Cause, float]], bool]:
+    """The causes a result names, most likely first, and whether they are only common ones that fit.
+
+    Never none, when the intent has causes. Below an emergency, a cause whose own advice is more
+    urgent than the result's is not named (the rules, not the list of causes, decide urgency; a
+    result saying "see a doctor this week" must not name only a clot, whose advice is the same
+    day). When no cause has evidence for it, the likeliest causes that fit the level are named as
+    common possibilities. An emergency names every cause with evidence, whatever its level.
+    """
+    rank = TRIAGE_LEVELS.index(level)
+    ranked = rank_causes(intent, facts)
+
+    def fits(cause: Cause) -> bool:
+        return level == "emergency" or cause.level is None or TRIAGE_LEVELS.index(cause.level) >= rank
+
+    named = [(c, w) for c, w in ranked if w > 0 and fits(c)][: intent.max_causes]
+    if named:
+        return named, False
+    common = [(c, w) for c, w in ranked if fits(c)][: min(2, intent.max_causes)]
+    return common, bool(common)
 
 
 def fill(text: str, **values: str) -> str:
