@@ -55,6 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"also load intents from DIR (besides intents/ and {user_intents_dir()})",
     )
     content.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop when any intent file has a problem (by default a broken drop-in file is skipped, "
+        "with a warning)",
+    )
+    content.add_argument(
+        "--allow-override",
+        action="store_true",
+        help="load a drop-in system file even if it weakens the shipped safety words (warns on every start)",
+    )
+    content.add_argument(
         "--emergency-number",
         metavar="NUMBER",
         help="the number to call in an emergency (default 911; e.g. 999 in the UK, 112 in the EU; "
@@ -113,7 +124,9 @@ def load(args: argparse.Namespace) -> Knowledge:
     # Imported here, not at the top: `assistant models` and `--help` need none of the content.
     from assistant.content.knowledge import default_intent_dirs, load_knowledge  # noqa: PLC0415
 
-    return load_knowledge(default_intent_dirs(args.intents))
+    return load_knowledge(
+        default_intent_dirs(args.intents), strict=args.strict, allow_override=args.allow_override
+    )
 
 
 def voice_options(args: argparse.Namespace) -> VoiceOptions:

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.base.intents import Intent, SystemPack
-from assistant.base.paths import SHIPPED_SYSTEM
+from assistant.base.paths import SHIPPED_INTENTS, SHIPPED_SYSTEM
 from assistant.base.problems import Location, Problem, display_path
 from assistant.content.intent_file import load_intent
+from assistant.content.limits import MAX_INTENTS, too_many_intents
 from assistant.content.located_yaml import LoadedYaml, load_yaml
 from assistant.content.parallel import parallel_map
+from assistant.content.safety_floor import weakenings
 from assistant.content.system_file import load_system
 
 log = logging.getLogger(__name__)
@@ -104,16 +106,54 @@ def _read_one(path: Path) -> _Read:
     return _Read(path, "intent", found, loaded, intent=intent)
 
 
-def read_intent_files(paths: Sequence[Path], *, check: IntentCheck | None = None) -> FileSet:
+def is_shipped(path: Path) -> bool:
+    """Whether ``path`` is one of the files that ship with the assistant (never skipped)."""
+    try:
+        return path.resolve().is_relative_to(SHIPPED_INTENTS.resolve())
+    except OSError:
+        return False
+
+
+def _skipped(read: _Read, why: str) -> Problem:
+    return Problem(
+        Location(display_path(read.path)),
+        f"skipped this drop-in file: {why} (see 'assistant check {display_path(read.path)}'; "
+        "start with --strict to stop instead)",
+        "warning",
+    )
+
+
+def read_intent_files(
+    paths: Sequence[Path],
+    *,
+    check: IntentCheck | None = None,
+    skip_broken: bool = False,
+    allow_override: bool = False,
+) -> FileSet:
     """Read every file and check them together.
 
     ``check`` is more checking to do on each intent that loads (``assistant check``'s lint): the
     files are then read and checked on every core, as there is enough work per file to pay for
-    sending its result back.
+    sending its result back. With ``skip_broken`` (the assistant starting, not ``--strict``), a
+    file that is not shipped and has errors is left out with one warning naming it, so one bad
+    drop-in file cannot stop the assistant.
     """
     files = intent_files(paths)
     reads = [_read_one(f) for f in files] if check is None else parallel_map(_read_and_check, files, check)
     fs = FileSet()
+    if skip_broken:
+        kept = []
+        for read in reads:
+            errors = [p for p in read.problems if p.severity == "error"]
+            if errors and read.kind != "missing" and not is_shipped(read.path):
+                fs.problems.append(
+                    _skipped(
+                        read, f"{errors[0]}" + (f" and {len(errors) - 1} more" if len(errors) > 1 else "")
+                    )
+                )
+            else:
+                kept.append(read)
+        reads = kept
     seen: dict[str, Path] = {}
     for read in reads:
         fs.problems.extend(read.problems)
@@ -123,11 +163,42 @@ def read_intent_files(paths: Sequence[Path], *, check: IntentCheck | None = None
         if read.kind == "tests":
             fs.test_files.append(read.path)
         elif read.system is not None:
+            if fs.system is not None and is_shipped(fs.system.path) and not is_shipped(read.path):
+                broken = weakenings(fs.system, read.system)
+                if broken and not allow_override:
+                    floor_at = Location(display_path(read.path))
+                    for rule in broken:
+                        fs.problems.append(
+                            Problem(
+                                floor_at, f"this system file would weaken the shipped safety content: {rule}"
+                            )
+                        )
+                    if skip_broken:
+                        fs.problems.append(_skipped(read, "it would weaken the shipped safety content"))
+                        fs.problems[:] = [
+                            p for p in fs.problems if p.location != floor_at or p.severity != "error"
+                        ]
+                    continue
+                for rule in broken:
+                    fs.problems.append(
+                        Problem(
+                            Location(display_path(read.path)),
+                            f"--allow-override: this system file weakens the shipped safety content: {rule}",
+                            "warning",
+                        )
+                    )
             if fs.system is not None:
                 log.info("system file %s replaces %s", read.path, fs.system.path)
             fs.system = read.system
         elif read.intent is not None and read.loaded is not None:
             first = seen.setdefault(read.intent.id, read.path)
+            if first != read.path and skip_broken and not is_shipped(read.path):
+                fs.problems.append(
+                    _skipped(
+                        read, f"the intent id {read.intent.id!r} is already used by {display_path(first)}"
+                    )
+                )
+                continue
             if first != read.path:
                 fs.problems.append(
                     Problem(
@@ -139,6 +210,10 @@ def read_intent_files(paths: Sequence[Path], *, check: IntentCheck | None = None
                 continue
             fs.intents.append(LoadedIntent(read.intent, read.loaded))
             fs.problems.extend(read.checked)
+    if len(fs.intents) > MAX_INTENTS:
+        fs.problems.append(
+            Problem(Location(", ".join(display_path(p) for p in paths)), too_many_intents(len(fs.intents)))
+        )
     if fs.system is None and not fs.has_errors:
         where = ", ".join(display_path(p) for p in paths) or "(no paths)"
         fs.problems.append(

@@ -80,17 +80,32 @@ class Knowledge:
         return self.understander.choices
 
 
-def check_files(paths: Iterable[Path]) -> tuple[Knowledge | None, list[Problem]]:
-    """Load and check every file; return the knowledge (None on any error) and all problems."""
-    fs = read_intent_files(list(paths))
+def check_files(
+    paths: Iterable[Path], *, skip_broken: bool = False, allow_override: bool = False
+) -> tuple[Knowledge | None, list[Problem]]:
+    """Load and check every file; return the knowledge (None on any error) and all problems.
+
+    ``skip_broken``: leave out drop-in files with errors, with a warning each (the assistant
+    starting); shipped files are never left out.
+    """
+    fs = read_intent_files(list(paths), skip_broken=skip_broken, allow_override=allow_override)
     if fs.has_errors or fs.system is None:
         return None, fs.problems
     return Knowledge(fs.system, tuple(li.intent for li in fs.intents)), fs.problems
 
 
-def load_knowledge(paths: Sequence[Path] | None = None) -> Knowledge:
-    """Load intents from ``paths`` (default: shipped and user folders); raise IntentError on problems."""
-    knowledge, problems = check_files(default_intent_dirs() if paths is None else paths)
+def load_knowledge(
+    paths: Sequence[Path] | None = None, *, strict: bool = True, allow_override: bool = False
+) -> Knowledge:
+    """Load intents from ``paths`` (default: shipped and user folders); raise IntentError on problems.
+
+    Not ``strict``: a drop-in file with errors is skipped with a warning instead.
+    """
+    knowledge, problems = check_files(
+        default_intent_dirs() if paths is None else paths,
+        skip_broken=not strict,
+        allow_override=allow_override,
+    )
     for p in problems:
         if p.severity == "warning":
             log.warning("%s", p)

@@ -8,6 +8,8 @@ keeps its line and column, so problems can be reported as ``path:line:column``.
 from __future__ import annotations
 
 import functools
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,14 @@ from typing import Any
 import yaml
 
 from assistant.base.problems import Location, Problem, display_path
+from assistant.content.limits import (
+    MAX_DEPTH,
+    MAX_EXPANDED_CHARS,
+    MAX_FILE_BYTES,
+    too_big,
+    too_deep,
+    too_expanded,
+)
 
 YamlPath = tuple[str | int, ...]
 
@@ -80,17 +90,38 @@ class _Builder:
         #: Lists and mappings already built, by node: an alias (``*name``) reuses the value built for
         #: its anchor instead of building it again, so a "billion laughs" file loads in linear time.
         self.built: dict[int, Any] = {}
+        #: The text each built list or mapping holds, counted again each time an alias reuses it.
+        self.sizes: dict[int, int] = {}
         self.building: set[int] = set()
+        self.expanded = 0
+        self.stopped = False
+
+    def _stop(self, node: yaml.Node, message: str) -> None:
+        if not self.stopped:
+            self.loaded.problems.append(Problem(_location(self.shown, node.start_mark), message))
+        self.stopped = True
+
+    def _count(self, node: yaml.Node, chars: int) -> None:
+        self.expanded += chars
+        if self.expanded > MAX_EXPANDED_CHARS:
+            self._stop(node, too_expanded())
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
+        if self.stopped:
+            return None
+        if len(path) > MAX_DEPTH:
+            self._stop(node, too_deep())
+            return None
         mark = node.start_mark
         self.loaded.values[path] = (mark.line, mark.column)
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             self._refuse_tag(node)
             return None
         if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self._count(node, len(str(node.value)))
             return self._scalar(node, path)
         if id(node) in self.built:
+            self._count(node, self.sizes.get(id(node), 0))
             return self.built[id(node)]
         if id(node) in self.building:
             self.loaded.problems.append(
@@ -101,12 +132,14 @@ class _Builder:
             )
             return None
         self.building.add(id(node))
+        before = self.expanded
         if isinstance(node, yaml.MappingNode):
             value: Any = self._mapping(node, path)
         else:
             value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         self.building.discard(id(node))
         self.built[id(node)] = value
+        self.sizes[id(node)] = self.expanded - before
         return value
 
     def _scalar(self, node: yaml.Node, path: YamlPath) -> Any:
@@ -182,9 +215,12 @@ def load_yaml(path: Path, text: str | None = None) -> LoadedYaml:
     shown = loaded.shown_path
     if text is None:
         try:
-            raw = path.read_bytes()
+            raw = _read_bounded(path)
         except OSError as exc:
             loaded.problems.append(Problem(Location(shown), f"cannot read the file: {exc.strerror}"))
+            return loaded
+        except ValueError as exc:
+            loaded.problems.append(Problem(Location(shown), str(exc)))
             return loaded
         try:
             text = raw.decode("utf-8")
@@ -194,8 +230,14 @@ def load_yaml(path: Path, text: str | None = None) -> LoadedYaml:
                 Problem(Location(shown, line), "the file is not UTF-8 text; save it as UTF-8")
             )
             return loaded
+    if len(text) > MAX_FILE_BYTES:
+        loaded.problems.append(Problem(Location(shown), too_big(len(text))))
+        return loaded
     try:
         nodes = _compose(text)
+    except RecursionError:
+        loaded.problems.append(Problem(Location(shown, 1), too_deep()))
+        return loaded
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "this is not valid YAML"
@@ -216,8 +258,30 @@ def load_yaml(path: Path, text: str | None = None) -> LoadedYaml:
                 "put each intent in its own file",
             )
         )
-    loaded.data = _Builder(loaded).build(nodes[0], ())
+    try:
+        loaded.data = _Builder(loaded).build(nodes[0], ())
+    except RecursionError:
+        loaded.problems.append(Problem(Location(shown, 1), too_deep()))
+        loaded.data = None
     return loaded
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes; a folder, a device, a FIFO or a file over the size limit is refused."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("this is not a regular file (a folder, a device or a pipe); give an intent file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError(too_big(info.st_size))
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(too_big(len(data)))
+    return data
 
 
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else PyYAML's own.
