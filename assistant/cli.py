@@ -214,7 +214,24 @@ def _silence_stdout() -> None:
         log.debug("could not redirect stdout", exc_info=True)
 
 
+def _closed_streams() -> int | None:
+    """Started with stdin or stdout closed (``<&-``, ``>&-``): an exit status, or None to go on."""
+    if sys.stdout is None:
+        if sys.stderr is not None:
+            sys.stderr.write(
+                "assistant: standard output is closed, so nothing could be shown; "
+                "run it with a terminal, a file or a pipe as output\n"
+            )
+        return 2
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - nothing to read: end of input at once
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    closed = _closed_streams()
+    if closed is not None:
+        return closed
     argv = list(sys.argv[1:] if argv is None else argv)
     previous = install()
     try:

@@ -32,6 +32,10 @@ def feed_json_line(session: Session, line: str) -> None:
     except json.JSONDecodeError as exc:
         refuse(f'input line is not valid JSON ({exc.msg}); send text or {{"text": ...}}')
         return
+    except ValueError:
+        # A number too long to convert (Python's integer-string limit) is not a JSONDecodeError.
+        refuse('input line holds a number too long to read; send text or {"text": ...}')
+        return
     except RecursionError:
         # Deeply nested brackets ("{[[[[...") exhaust the parser's stack before any error is found.
         refuse('input line is nested too deeply to read; send text or {"text": ...}')

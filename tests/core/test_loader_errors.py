@@ -132,9 +132,21 @@ def test_load_knowledge_raises_with_every_problem(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_to_start_without_a_traceback(tmp_path: Path) -> None:
+    """With --strict a broken file stops the start; by default a drop-in is skipped (see below)."""
     broken(tmp_path, 'when: "swollen is yes and started is today"', 'when: "swolen is yes"')
-    proc = subprocess.run(
+    skipped = subprocess.run(
         [sys.executable, "-m", "assistant", "--text", "--intents", str(tmp_path)],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert skipped.returncode == 0 and "What's bothering you today?" in skipped.stdout
+    assert "skipped this drop-in file" in skipped.stderr and "swolen" in skipped.stderr
+    assert "Traceback" not in skipped.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "--text", "--strict", "--intents", str(tmp_path)],
         input="",
         capture_output=True,
         text=True,

@@ -135,7 +135,10 @@ def test_the_cli_refuses_a_tagged_file_without_a_traceback(cli: Any, tmp_path: P
         tmp_path,
         toy_with("title: a painful big toe", f'title: !!python/object/apply:os.system ["touch {sentinel}"]'),
     ).parent
-    run = cli.run(["--text", "--intents", str(folder)], "my big toe hurts\n")
+    skipped = cli.run(["--text", "--intents", str(folder)], "my big toe hurts\n")
+    assert skipped.returncode == 0 and "skipped this drop-in file" in skipped.stderr
+    assert not sentinel.exists()
+    run = cli.run(["--text", "--strict", "--intents", str(folder)], "my big toe hurts\n")
     assert run.returncode == 1
     assert re.search(r"evil\.yaml:3:8: the tag .*python/object/apply:os\.system.* is not allowed", run.stderr)
     assert "Traceback" not in run.stderr
