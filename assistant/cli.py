@@ -146,6 +146,36 @@ def voice_options(args: argparse.Namespace) -> VoiceOptions:
     )
 
 
+#: Flags that mean nothing together, with what to do instead.
+CONFLICTS: tuple[tuple[str, str, str], ...] = (
+    ("text", "wav", "--text types the turns, --wav hears them from files: use one of the two"),
+    ("text", "save_audio", "--text speaks nothing, so --save-audio would write nothing: drop one of the two"),
+    ("text", "list_devices", "--list-devices lists microphones, which --text does not use: drop --text"),
+    ("text", "model", "--model is for speech recognition, which --text does not use: drop one of the two"),
+    ("no_summary", "summary", "--no-summary and --summary PATH contradict each other: keep one"),
+    ("wav", "list_devices", "--wav takes turns from files, not from a microphone: drop --list-devices"),
+    ("wav", "input_device", "--wav takes turns from files, not from a microphone: drop --input-device"),
+)
+
+
+def flag_conflict(args: argparse.Namespace) -> str | None:
+    """The first pair of flags given together that mean nothing together, as a usage message."""
+    for first, second, message in CONFLICTS:
+        if getattr(args, first, None) and getattr(args, second, None):
+            return message
+    return None
+
+
+def missing_input(args: argparse.Namespace) -> str | None:
+    """A --wav file that cannot be read, found before any model or sound device is touched."""
+    for wav in args.wav or ():
+        if not wav.exists():
+            return f"no such WAV file: {wav}"
+        if not wav.is_file():
+            return f"{wav} is not a WAV file (a folder, a pipe or a device); give a .wav file"
+    return None
+
+
 def run_conversation(args: argparse.Namespace) -> int:
     from assistant.app.session import Conversations  # noqa: PLC0415
     from assistant.app.textio import run_text  # noqa: PLC0415
@@ -238,7 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in SUBCOMMANDS:
             configure_logging(debug="--debug" in argv, quiet=False)
             return subcommand(argv[0], [a for a in argv[1:] if a != "--debug"])
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        conflict = flag_conflict(args) or missing_input(args)
+        if conflict:
+            parser.error(conflict)  # exits 2 with the usage line
         configure_logging(args.debug, args.quiet)
         return run_conversation(args)
     except OutputWriteError as exc:
