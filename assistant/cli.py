@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import __version__
+from assistant.app.config import SETTINGS, Effective, apply, effective, example, print_settings, read_config
 from assistant.app.interrupts import Interrupted, install, restore
 from assistant.app.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
 from assistant.base.errors import AssistantError
@@ -73,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     content.add_argument("--summary", metavar="PATH", help="save the summary to PATH without asking")
     content.add_argument("--no-summary", action="store_true", help="do not offer to save a summary")
+    content.add_argument(
+        "--summary-folder", metavar="DIR", type=Path, help="save summaries in DIR (default: the data folder)"
+    )
     voice = p.add_argument_group("voice")
     voice.add_argument(
         "--model", metavar="PATH", type=Path, help="Vosk model folder (or set VOSK_MODEL_PATH)"
@@ -178,11 +182,13 @@ def missing_input(args: argparse.Namespace) -> str | None:
 
 def run_conversation(args: argparse.Namespace) -> int:
     from assistant.app.session import Conversations  # noqa: PLC0415
+    from assistant.app.summaries import SummaryStore  # noqa: PLC0415
     from assistant.app.textio import run_text  # noqa: PLC0415
 
     knowledge = load(args)
     outputs: list[Output] = [JsonLinesOutput(sys.stdout) if args.json else TextOutput(sys.stdout)]
-    conversations = Conversations(knowledge, make_settings(args), outputs)
+    summaries = SummaryStore(folder=args.summary_folder) if args.summary_folder else None
+    conversations = Conversations(knowledge, make_settings(args), outputs, summaries=summaries)
     try:
         if not args.text:
             runner = _voice_runner()
@@ -208,7 +214,7 @@ def _voice_runner() -> Callable[[VoiceOptions, Conversations, bool], int] | None
     return run_voice
 
 
-SUBCOMMANDS = ("check", "test", "evaluate", "evaluate-utterances", "models")
+SUBCOMMANDS = ("check", "test", "evaluate", "evaluate-utterances", "models", "config")
 
 
 def subcommand(name: str, argv: Sequence[str]) -> int:
@@ -225,6 +231,8 @@ def subcommand(name: str, argv: Sequence[str]) -> int:
         from assistant.evaluation.command import evaluate_command  # noqa: PLC0415
 
         return evaluate_command(argv, sys.stdout)
+    if name == "config":
+        return config_command(argv)
     if name == "check":
         from assistant.authoring.check import check_command  # noqa: PLC0415
 
@@ -232,6 +240,29 @@ def subcommand(name: str, argv: Sequence[str]) -> int:
     from assistant.authoring.conversation_tests import test_command  # noqa: PLC0415
 
     return test_command(argv, sys.stdout)
+
+
+def with_config(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, Effective]:
+    """Fill what the command line left unset from the environment, then the config file."""
+    defaults = {s.dest: parser.get_default(s.dest) for s in SETTINGS}
+    settings = effective(args, os.environ, read_config(), defaults)
+    apply(args, settings)
+    return settings
+
+
+def config_command(argv: Sequence[str]) -> int:
+    """``assistant config``: every setting's effective value and where it came from."""
+    if argv and argv[0] in ("--example", "example"):
+        sys.stdout.write(example() + "\n")
+        return 0
+    if argv:
+        sys.stderr.write("usage: assistant config [--example]\n")
+        return 2
+    parser = build_parser()
+    args = parser.parse_args([])
+    settings = with_config(parser, args)
+    print_settings(settings, read_config(), sys.stdout)
+    return 0
 
 
 def _silence_stdout() -> None:
@@ -270,6 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return subcommand(argv[0], [a for a in argv[1:] if a != "--debug"])
         parser = build_parser()
         args = parser.parse_args(argv)
+        with_config(parser, args)
         conflict = flag_conflict(args) or missing_input(args)
         if conflict:
             parser.error(conflict)  # exits 2 with the usage line
