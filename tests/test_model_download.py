@@ -681,6 +681,45 @@ def test_list_shows_small_current_models_and_filters(server: ModelServer, models
     assert run(models, "list", "--lang", "xx", "--catalog", url).code == 1
 
 
+def test_list_without_network_shows_installed_models_and_the_last_catalog_seen(
+    server: ModelServer, models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    body = model_zip(NAME)
+    url = publish(
+        server,
+        catalog_entry("vosk-model-small-en-us-0.15", "http://127.0.0.1/a.zip", body),
+        catalog_entry("vosk-model-small-fr-0.22", "http://127.0.0.1/e.zip", body, lang="fr"),
+    )
+    write_model_folder(models / "vosk-model-small-fr-0.22")
+    # Nothing seen yet, and no network: the installed model, and what to do for the catalog.
+    closed = f"http://127.0.0.1:{server.port}/nothing-here.json"
+    server.routes.clear()
+    offline = run(models, "list", "--catalog", closed)
+    assert offline.code == 0, offline.err
+    assert "could not be refreshed" in offline.err
+    assert "vosk-model-small-fr-0.22  fr" in offline.out
+    assert "No catalog has been seen yet" in offline.out
+    # Online once: the catalog is kept...
+    url = publish(
+        server,
+        catalog_entry("vosk-model-small-en-us-0.15", "http://127.0.0.1/a.zip", body),
+        catalog_entry("vosk-model-small-fr-0.22", "http://127.0.0.1/e.zip", body, lang="fr"),
+    )
+    assert run(models, "list", "--catalog", url).code == 0
+    # ...and shown, dated, when the network is gone again.
+    server.routes.clear()
+    again = run(models, "list", "--catalog", closed)
+    assert again.code == 0
+    assert "Last catalog seen (" in again.out and "it may be out of date" in again.out
+    table = again.out.split("Last catalog seen")[1]
+    assert "vosk-model-small-en-us-0.15" in table
+    assert any(
+        line.startswith("vosk-model-small-fr-0.22") and line.endswith("installed")
+        for line in table.splitlines()
+    )
+
+
 # --- Usage ---------------------------------------------------------------------------------------
 
 

@@ -86,6 +86,11 @@ class HttpClient:
 
 def fetch_catalog(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Catalog:
     """Download and parse the catalog (only ``url``'s host is contacted)."""
+    return parse_catalog(fetch_catalog_bytes(url, timeout=timeout), source=url)
+
+
+def fetch_catalog_bytes(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """The catalog as downloaded (only ``url``'s host is contacted), at most 8 MB."""
     host = urlsplit(url).hostname or ""
     client = HttpClient(frozenset({host}), timeout=timeout)
     with client.get(url, unchanged="nothing was changed") as response:
@@ -98,4 +103,4 @@ def fetch_catalog(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Catalog:
             ) from error
     if len(raw) > MAX_CATALOG_BYTES:
         raise CatalogError(f"the model catalog at {url} is larger than 8 MB; check --catalog")
-    return parse_catalog(raw, source=url)
+    return bytes(raw)

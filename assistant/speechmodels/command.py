@@ -23,10 +23,17 @@ from assistant.speechmodels.catalog import (
     catalog_url,
     format_table,
     is_plain_name,
+    parse_catalog,
 )
-from assistant.speechmodels.client import DEFAULT_TIMEOUT, HttpClient, fetch_catalog
-from assistant.speechmodels.errors import ModelDownloadError
+from assistant.speechmodels.client import DEFAULT_TIMEOUT, HttpClient, fetch_catalog, fetch_catalog_bytes
+from assistant.speechmodels.errors import ModelDownloadError, NetworkError
 from assistant.speechmodels.install import install_model, install_status, looks_like_vosk_model
+from assistant.speechmodels.offline import (
+    format_installed,
+    installed_models,
+    load_catalog_copy,
+    save_catalog_copy,
+)
 from assistant.speechmodels.progress import Progress
 
 
@@ -82,7 +89,12 @@ def models_command(argv: Sequence[str], *, models_dir: Path, out: TextIO, err: T
 def _list(args: argparse.Namespace, *, url: str, folder: Path, out: TextIO, err: TextIO) -> int:
     lang: str | None = args.lang
     include_all: bool = args.all
-    catalog = fetch_catalog(url, timeout=args.timeout)
+    try:
+        raw = fetch_catalog_bytes(url, timeout=args.timeout)
+    except NetworkError as error:
+        return _list_offline(args, folder, out, err, reason=str(error))
+    catalog = parse_catalog(raw, source=url)
+    save_catalog_copy(raw, url)
     _warn_problems(catalog, err)
     chosen = catalog.select(lang=lang, include_all=include_all)
     if not chosen:
@@ -93,6 +105,20 @@ def _list(args: argparse.Namespace, *, url: str, folder: Path, out: TextIO, err:
     out.write(format_table(chosen, install_status(folder, [e.name for e in chosen])))
     if not include_all:
         out.write("(small, current models only: --all shows every model)\n")
+    return 0
+
+
+def _list_offline(args: argparse.Namespace, folder: Path, out: TextIO, err: TextIO, *, reason: str) -> int:
+    """No network: the installed models, then the last catalog seen, saying it could not be refreshed."""
+    err.write(f"warning: the model catalog could not be refreshed: {reason}\n")
+    out.write(format_installed(installed_models(folder), folder))
+    copy = load_catalog_copy()
+    if copy is None:
+        out.write("No catalog has been seen yet: run 'assistant models list' again when online.\n")
+        return 0
+    chosen = copy.catalog.select(lang=args.lang, include_all=args.all)
+    out.write(f"\nLast catalog seen ({copy.fetched}, from {copy.source}; it may be out of date):\n")
+    out.write(format_table(chosen, install_status(folder, [e.name for e in chosen])))
     return 0
 
 
