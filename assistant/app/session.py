@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.app.output import Output
 from assistant.app.summaries import SummaryStore
 from assistant.base.events import Error, Event, Say, Summary
-from assistant.base.settings import Settings
+from assistant.base.settings import Settings, TurnWindows
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.dialog import Dialog
 from assistant.conversation.expectation import Expectation
@@ -99,6 +99,11 @@ class Session:
     @property
     def finished(self) -> bool:
         return self.dialog.finished
+
+    @property
+    def turn_windows(self) -> TurnWindows:
+        """How long a silence ends a spoken turn (from the system file)."""
+        return self.dialog.knowledge.system.turn_windows
 
 
 class Conversations:

@@ -9,7 +9,7 @@ from pathlib import Path
 from assistant.base.conditions import Condition
 from assistant.base.events import QuestionKind, TriageLevel
 from assistant.base.language import EmergencyRules, WordLists
-from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER
+from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER, TurnWindows
 from assistant.base.templates import Template
 
 
@@ -215,6 +215,7 @@ class SystemPack:
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     accept_score: int = 80
     confirm_score: int = 55
+    turn_windows: TurnWindows = field(default_factory=TurnWindows)
 
     @property
     def all_commands(self) -> dict[str, tuple[str, ...]]:

@@ -15,6 +15,20 @@ _NUMBER = re.compile(r"^[0-9][0-9 +-]{0,14}$")
 
 
 @dataclass(frozen=True)
+class TurnWindows:
+    """How long a silence ends a spoken turn, in milliseconds, by what is expected and heard.
+
+    The open opening waits longest (people pause mid-sentence while describing a symptom); an
+    answer to a question less; an answer whose words already make a complete allowed reply ("no",
+    "the second one", "stop") least. Set under ``settings:`` in the system file.
+    """
+
+    opening_ms: int = 800
+    answer_ms: int = 600
+    complete_ms: int = 400
+
+
+@dataclass(frozen=True)
 class Settings:
     #: The number to call in an emergency; None uses the system pack's number.
     emergency_number: str | None = None

@@ -6,7 +6,7 @@ from typing import Any
 
 from assistant.base.intents import COMMANDS, MESSAGES, SystemPack
 from assistant.base.problems import Problem
-from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER
+from assistant.base.settings import DEFAULT_EMERGENCY_NUMBER, TurnWindows
 from assistant.content.field_reader import Reader
 from assistant.content.language_file import WORD_LIST_KEYS, read_emergencies, read_word_lists
 from assistant.content.located_yaml import LoadedYaml
@@ -21,7 +21,12 @@ SYSTEM_KEYS = {
     "language",
     "emergencies",
 }
-SETTING_KEYS = {"emergency_number", "accept_score", "confirm_score"}
+TURN_KEYS = {
+    "opening_silence_ms": "opening_ms",
+    "answer_silence_ms": "answer_ms",
+    "complete_answer_silence_ms": "complete_ms",
+}
+SETTING_KEYS = {"emergency_number", "accept_score", "confirm_score", *TURN_KEYS}
 LANGUAGE_KEYS = {"fillers", "stopwords", "contractions", "numbers", *WORD_LIST_KEYS}
 ANSWER_KEYS = ("yes", "no", "unsure")
 
@@ -56,6 +61,21 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
     if accept is not None and confirm is not None and not 0 <= confirm <= accept <= 100:
         r.report(("settings",), "scores must satisfy 0 <= confirm_score <= accept_score <= 100")
 
+    windows: dict[str, int] = {}
+    for key, field_name in TURN_KEYS.items():
+        value = r.number(("settings", key), settings.get(key), what=key, default=None)
+        if value is not None:
+            if not 100 <= value <= 5000:
+                r.report(("settings", key), f"{key} should be between 100 and 5000 milliseconds, e.g. 600")
+            else:
+                windows[field_name] = int(value)
+    turn_windows = TurnWindows(**windows)
+    if not turn_windows.complete_ms <= turn_windows.answer_ms <= turn_windows.opening_ms:
+        r.report(
+            ("settings",),
+            "the silences must satisfy complete_answer_silence_ms <= answer_silence_ms <= opening_silence_ms",
+        )
+
     messages = _messages(r, top.get("messages"))
     commands = _phrase_table(r, "commands", top.get("commands"), COMMANDS)
     answers = _phrase_table(r, "answers", top.get("answers"), dict.fromkeys(ANSWER_KEYS, ""))
@@ -87,6 +107,7 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         emergencies=emergencies,
         emergency_number=number or DEFAULT_EMERGENCY_NUMBER,
         accept_score=int(accept or 80),
+        turn_windows=turn_windows,
         confirm_score=int(confirm or 55),
     )
     return pack, r.problems

@@ -24,6 +24,8 @@ class EndpointConfig:
 
     #: Silence after speech that ends the turn.
     trailing_silence_ms: int = 800
+    #: Silence that ends it once what was heard is already a complete answer (see ``complete``).
+    complete_silence_ms: int = 400
     #: Time without any speech after which the turn ends as "no speech".
     no_speech_timeout_ms: int = 8000
     #: Consecutive loud audio needed before it counts as speech (ignores clicks).
@@ -38,7 +40,13 @@ class EndpointConfig:
     noise_margin_db: float = 10.0
 
     def __post_init__(self) -> None:
-        for name in ("trailing_silence_ms", "no_speech_timeout_ms", "min_speech_ms", "frame_ms"):
+        for name in (
+            "trailing_silence_ms",
+            "complete_silence_ms",
+            "no_speech_timeout_ms",
+            "min_speech_ms",
+            "frame_ms",
+        ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.max_turn_ms < self.trailing_silence_ms:
@@ -78,6 +86,9 @@ class EndpointDetector:
 
     def reset(self) -> None:
         self.state = TurnState.WAITING
+        #: Set by the listener while what has been heard so far is a complete allowed answer: the
+        #: shorter silence then ends the turn.
+        self.complete = False
         self._pending = np.zeros(0, dtype=np.int16)
         self._rate: int | None = None
         self._elapsed = 0.0
@@ -144,5 +155,10 @@ class EndpointDetector:
             self.speech_end_ms = self._elapsed
         started = self.speech_start_ms if self.speech_start_ms is not None else 0.0
         too_long = self._elapsed - started >= cfg.max_turn_ms
-        if self._run_quiet >= cfg.trailing_silence_ms or too_long:
+        window = (
+            min(cfg.complete_silence_ms, cfg.trailing_silence_ms)
+            if self.complete
+            else cfg.trailing_silence_ms
+        )
+        if self._run_quiet >= window or too_long:
             self.state = TurnState.ENDED

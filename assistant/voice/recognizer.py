@@ -71,12 +71,16 @@ def listen(
     recognizer: Recognizer,
     detector: EndpointDetector | None = None,
     on_partial: Callable[[str], None] | None = None,
+    is_complete: Callable[[str], bool] | None = None,
 ) -> TurnResult:
     """Feed chunks to the recognizer until the detector ends the turn (or the chunks run out).
 
     Chunks are consumed lazily: with a microphone, reading stops at the end of the turn. If the
     input ends first (end of a WAV file), the turn counts as ended when speech was detected,
     otherwise as ``NO_SPEECH``. The recognizer is always finished (and so reset).
+
+    ``is_complete`` says whether a partial hypothesis is already a whole allowed answer; while it
+    is, the detector ends the turn after its shorter silence.
     """
     detector = detector or EndpointDetector()
     detector.reset()
@@ -88,6 +92,8 @@ def listen(
         if on_partial is not None and partial and partial != last_partial:
             on_partial(partial)
         last_partial = partial
+        if is_complete is not None:
+            detector.complete = bool(partial) and is_complete(partial or "")
         if detector.feed(chunk).done:
             break
     state = detector.state

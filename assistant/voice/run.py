@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from assistant.app.output import Output, SafeOutput, TimeoutOutput
 from assistant.app.session import Conversations, Session
 from assistant.base.errors import AssistantError
+from assistant.base.settings import TurnWindows
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.speech_text import SpeechText
 from assistant.speechmodels.locate import DOWNLOAD_COMMAND, ModelError, resolve_model_path
@@ -137,7 +139,7 @@ def run_turns(
     "stop" heard between two spoken sentences (``barge_in``) stops the conversation, as if it had
     been the answer.
     """
-    detector = EndpointDetector(endpoint)
+    windows = session.turn_windows
     session.start()
     while not session.finished:
         if barge_in is not None and barge_in.requested:
@@ -149,9 +151,12 @@ def run_turns(
             session.end_of_input()
             return
         allowed = expected_phrases(session.expecting)
+        detector = EndpointDetector(turn_config(endpoint, windows, allowed))
         try:
             recognizer.set_phrases(allowed)
-            result = listen(chunks, recognizer, detector, on_partial=heard.partial)
+            result = listen(
+                chunks, recognizer, detector, on_partial=heard.partial, is_complete=completes(allowed)
+            )
         except AudioError:
             raise
         except Exception as exc:
@@ -174,6 +179,25 @@ def run_turns(
         heard.final(text or raw)
         # Out-of-grammar speech snaps to nothing: "didn't catch that", never a guessed answer.
         session.said(text)
+
+
+def turn_config(base: EndpointConfig, windows: TurnWindows, allowed: list[str] | None) -> EndpointConfig:
+    """The end-of-turn silences for this turn: long for the open opening, shorter for an answer."""
+    trailing = windows.opening_ms if allowed is None else windows.answer_ms
+    return replace(
+        base,
+        trailing_silence_ms=trailing,
+        complete_silence_ms=min(windows.complete_ms, trailing),
+        max_turn_ms=max(base.max_turn_ms, trailing),
+    )
+
+
+def completes(allowed: list[str] | None) -> Callable[[str], bool] | None:
+    """For a question (not the opening): whether a partial hearing is already one whole allowed answer."""
+    if allowed is None:
+        return None
+    whole = {" ".join(p.lower().split()) for p in allowed}
+    return lambda partial: " ".join(partial.lower().split()) in whole
 
 
 def wav_turns(paths: list[Path]) -> Iterator[Iterable[AudioChunk]]:
