@@ -681,6 +681,13 @@ def test_list_shows_small_current_models_and_filters(server: ModelServer, models
     assert run(models, "list", "--lang", "xx", "--catalog", url).code == 1
 
 
+def unused_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: connecting is refused, as with no network."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_list_without_network_shows_installed_models_and_the_last_catalog_seen(
     server: ModelServer, models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -693,8 +700,7 @@ def test_list_without_network_shows_installed_models_and_the_last_catalog_seen(
     )
     write_model_folder(models / "vosk-model-small-fr-0.22")
     # Nothing seen yet, and no network: the installed model, and what to do for the catalog.
-    closed = f"http://127.0.0.1:{server.port}/nothing-here.json"
-    server.routes.clear()
+    closed = f"http://127.0.0.1:{unused_port()}/model-list.json"
     offline = run(models, "list", "--catalog", closed)
     assert offline.code == 0, offline.err
     assert "could not be refreshed" in offline.err
@@ -708,7 +714,6 @@ def test_list_without_network_shows_installed_models_and_the_last_catalog_seen(
     )
     assert run(models, "list", "--catalog", url).code == 0
     # ...and shown, dated, when the network is gone again.
-    server.routes.clear()
     again = run(models, "list", "--catalog", closed)
     assert again.code == 0
     assert "Last catalog seen (" in again.out and "it may be out of date" in again.out

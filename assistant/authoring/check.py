@@ -21,6 +21,7 @@ from assistant.authoring.casefile import load_case_file
 from assistant.authoring.cli_args import add_paths, parse, parser
 from assistant.authoring.conversation_tests import find_case_files, reference_problems
 from assistant.authoring.lint import lint_intent
+from assistant.authoring.prompt_budget import budget_message, over_budget
 from assistant.authoring.words import WordChecker, lint_system
 from assistant.authoring.workspace import SHIPPED_SYSTEM, LoadedIntent, Workspace, load_workspace
 from assistant.base.problems import Location, Problem, display_path
@@ -89,9 +90,23 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
             problems += found
         if ambiguity:
             problems += phrase_collisions(knowledge, ws.intents)
+        problems += _budget_problems(knowledge, ws.intents)
     problems += _check_conversation_tests(ws, read, knowledge)
     unique = sorted(set(problems), key=lambda p: (p.location, p.severity, p.message))
     return CheckReport(unique, len(ws.files), len(ws.intents))
+
+
+def _budget_problems(knowledge: Knowledge, items: Sequence[LoadedIntent]) -> list[Problem]:
+    """A warning for each sentence estimated to take longer to say than its budget."""
+    sources = {item.intent.id: item.source for item in items}
+    found = []
+    for prompt, seconds in over_budget(knowledge.system, knowledge.intents):
+        source = sources.get(prompt.intent)
+        where = (
+            source.at(prompt.path) if source is not None else Location(display_path(knowledge.system.path))
+        )
+        found.append(Problem(where, budget_message(prompt, seconds), "warning"))
+    return found
 
 
 def _lint_words(context: tuple[WordChecker, list[LoadedIntent]], index: int) -> list[Problem]:

@@ -92,6 +92,8 @@ def _list(args: argparse.Namespace, *, url: str, folder: Path, out: TextIO, err:
     try:
         raw = fetch_catalog_bytes(url, timeout=args.timeout)
     except NetworkError as error:
+        if error.status is not None:
+            raise  # the server answered with an error: a wrong --catalog, not a missing network
         return _list_offline(args, folder, out, err, reason=str(error))
     catalog = parse_catalog(raw, source=url)
     save_catalog_copy(raw, url)

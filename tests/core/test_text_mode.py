@@ -21,7 +21,7 @@ def test_plain_text_conversation_over_pipes(tmp_path: Path) -> None:
     proc = run([], b"my big toe hurts\nno\nweeks ago\n45\nno\n", tmp_path)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.decode().splitlines()
-    assert lines[0].startswith("Hello. I'm a symptom helper, not a doctor")
+    assert lines[0].startswith("I'm a symptom helper, not a doctor")
     assert "How old are you?" in lines
     assert any(line.startswith("You can look after this at home for now.") for line in lines)
     assert lines[-1] == "Take care."
