@@ -1,4 +1,4 @@
-"""Ctrl-C and SIGTERM as one clean request to stop. Standard library only: installed first thing."""
+"""Ctrl-C, SIGTERM and SIGHUP as one clean request to stop. Standard library only: installed first."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import signal
 from types import FrameType
 
 #: The signals that stop the assistant; each exits with 128 + its number, as a shell reports it.
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: SIGHUP: the terminal or the SSH session went away.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 Handler = signal.Handlers | int | object | None
 

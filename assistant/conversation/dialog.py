@@ -106,7 +106,13 @@ class Dialog(RepairTurns):
         return [Say(self.msg("no_speech"), role="reprompt"), *self._reask()]
 
     def end_of_input(self) -> list[Event]:
-        return [] if self.finished else self._end("end_of_input")
+        """The input ended (Ctrl-D, end of a pipe). In the middle of the questions, the person
+        hears the safety net (when to call the emergency number) before the end."""
+        if self.finished:
+            return []
+        if self.intent is not None and self.pending is not None:
+            return [Say(self.msg("stopped")), *self._end("end_of_input")]
+        return self._end("end_of_input")
 
     def stop(self) -> list[Event]:
         """Stop now (Ctrl-C or a signal): say so and end."""

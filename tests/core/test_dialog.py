@@ -221,5 +221,12 @@ def test_summary_path_setting_writes_without_asking(toy_dialog: DialogFactory) -
 def test_end_of_input(toy_dialog: DialogFactory) -> None:
     d = toy_dialog()
     talk(d, "my big toe hurts")
-    assert d.end_of_input() == [End("end_of_input")]
+    # The input ended at a question: the safety net (when to call for help) comes first.
+    said, end = d.end_of_input()
+    assert isinstance(said, Say) and "call 911" in said.text
+    assert end == End("end_of_input")
     assert d.end_of_input() == []
+    # At the opening, before any symptom, the input just ends.
+    fresh = toy_dialog()
+    fresh.start()
+    assert fresh.end_of_input() == [End("end_of_input")]

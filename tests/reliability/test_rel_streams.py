@@ -3,6 +3,7 @@ end with a message, never a traceback. Run through the real command line in a ch
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,26 @@ def test_a_json_number_too_long_to_convert_is_refused_and_the_conversation_goes_
     assert "a number too long to read" in run.stdout
     assert '"type": "intent"' in run.stdout
     assert "Traceback" not in run.stderr
+
+
+def test_end_of_input_at_a_red_flag_question_says_the_safety_net(cli: Any) -> None:
+    run = cli.run(["--text", "--no-summary"], "my calf is hot\n")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert "breathlessness" in lines[-2]  # the red-flag question was waiting
+    assert lines[-1] == "Okay, stopping here. If things get worse, call 911 or get medical help."
+
+
+def test_sighup_stops_with_the_stop_message_and_129(cli: Any) -> None:
+    proc = cli.start(["--text", "--no-summary"])
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"my calf is hot\n")
+    proc.stdin.flush()
+    for line in proc.stdout:
+        if b"breathlessness" in line:
+            break
+    proc.send_signal(signal.SIGHUP)
+    rest, err = proc.communicate(timeout=30)
+    assert proc.returncode == 129
+    assert b"Okay, stopping here" in rest
+    assert b"Traceback" not in err
