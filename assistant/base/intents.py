@@ -216,6 +216,8 @@ class SystemPack:
     accept_score: int = 80
     confirm_score: int = 55
     turn_windows: TurnWindows = field(default_factory=TurnWindows)
+    #: Messages written as a list of wordings: said in turn (``messages`` holds the first).
+    message_variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def all_commands(self) -> dict[str, tuple[str, ...]]:

@@ -76,7 +76,7 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
             "the silences must satisfy complete_answer_silence_ms <= answer_silence_ms <= opening_silence_ms",
         )
 
-    messages = _messages(r, top.get("messages"))
+    messages, message_variants = _messages(r, top.get("messages"))
     commands = _phrase_table(r, "commands", top.get("commands"), COMMANDS)
     answers = _phrase_table(r, "answers", top.get("answers"), dict.fromkeys(ANSWER_KEYS, ""))
     more_commands, more_answers = _text_only(r, top.get("text_only"))
@@ -108,23 +108,36 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         emergency_number=number or DEFAULT_EMERGENCY_NUMBER,
         accept_score=int(accept or 80),
         turn_windows=turn_windows,
+        message_variants=message_variants,
         confirm_score=int(confirm or 55),
     )
     return pack, r.problems
 
 
-def _messages(r: Reader, value: Any) -> dict[str, str]:
+def _messages(r: Reader, value: Any) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Each message's first wording, and every wording of those written as a list (said in turn,
+    so a reprompt heard three times does not sound the same three times)."""
     m = r.mapping(("messages",), value, what="messages", allowed=MESSAGES, required=MESSAGES) or {}
     out: dict[str, str] = {}
+    variants: dict[str, tuple[str, ...]] = {}
     for key in MESSAGES:
-        if key in m:
+        if key not in m:
+            continue
+        if isinstance(m[key], list):
+            texts = r.texts(("messages", key), m[key], what=f"the wordings of message {key!r}", min_items=1)
+            if texts:
+                out[key] = texts[0]
+                variants[key] = texts
+        else:
             text = r.text(("messages", key), m[key], what=f"the message {key!r}")
             if text:
                 out[key] = text
     for key in ("emergency", "greeting", "out_of_scope_end"):
-        if key in out and "{emergency_number}" not in out[key]:
-            r.report(("messages", key), f"the {key} message must contain {{emergency_number}}")
-    return out
+        for text in variants.get(key, (out[key],) if key in out else ()):
+            if "{emergency_number}" not in text:
+                r.report(("messages", key), f"the {key} message must contain {{emergency_number}}")
+                break
+    return out, variants
 
 
 def _phrase_table(

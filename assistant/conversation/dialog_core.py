@@ -100,6 +100,7 @@ class DialogCore:
         self.clock = clock
         self.state = ConversationState()
         self.messages = knowledge.system.messages
+        self._wording_turns: dict[str, int] = {}
         self.number = self.settings.emergency_number or knowledge.system.emergency_number
         self.finished = False
 
@@ -108,6 +109,13 @@ class DialogCore:
         return self.knowledge.intent(self.state.intent) if self.state.intent else None
 
     def msg(self, key: str, **values: str) -> str:
+        """A system message with its placeholders filled; a message with several wordings gives
+        the next one each time it is said in this conversation."""
+        wordings = self.knowledge.system.message_variants.get(key)
+        if wordings:
+            turn = self._wording_turns.get(key, 0)
+            self._wording_turns[key] = turn + 1
+            return fill(wordings[turn % len(wordings)], emergency_number=self.number, **values)
         return fill(self.messages[key], emergency_number=self.number, **values)
 
     def _ask_complaint(self, reprompt: bool = False) -> Ask:
