@@ -43,6 +43,8 @@ class Question:
     #: Extra words for yes / no / unsure, on top of the system vocabulary.
     answer_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    #: A short clinical label for summaries ("Calf tenderness"); the question itself when empty.
+    label: str = ""
 
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices)
@@ -111,6 +113,8 @@ class Intent:
     max_causes: int = 3
     #: Sentence templates (hassil syntax), checked and with their lists bound.
     templates: tuple[Template, ...] = ()
+    #: The content's version, written in summaries so a clinician knows which content spoke.
+    version: str = ""
 
     @cached_property
     def template_sentences(self) -> tuple[str, ...]:

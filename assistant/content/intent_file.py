@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from assistant.base.events import TRIAGE_LEVELS, QuestionKind
@@ -27,11 +28,13 @@ INTENT_KEYS = {
     "causes",
     "triage",
     "max_causes",
+    "version",
 }
 QUESTION_KEYS = {
     "id",
     "kind",
     "ask",
+    "label",
     "reprompt",
     "explain",
     "red_flag",
@@ -77,6 +80,10 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
     synonyms = _synonyms(r, top.get("synonyms"))
     sources = _sources(r, top.get("sources"))
     max_causes = r.number(("max_causes",), top.get("max_causes"), what="max_causes", default=3)
+    version = top.get("version")
+    if version is not None and not isinstance(version, str | int | float):
+        r.report(("version",), 'version should be text such as "2026.12.1"')
+        version = None
     questions = _questions(r, top.get("questions"))
     scores = _scores(r, top.get("scores"))
     causes = _causes(r, top.get("causes"))
@@ -103,6 +110,7 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
         causes=tuple(c for c, _ in causes),
         triage=tuple(t for t, _ in triage),
         max_causes=int(max_causes or 3),
+        version="" if version is None else str(version),
     )
     return intent, r.problems
 
@@ -171,6 +179,7 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
         qid = r.ident((*path, "id"), m.get("id"), what="the question id")
         kind = r.one_of((*path, "kind"), m.get("kind"), KINDS, what="kind")
         ask = r.text((*path, "ask"), m.get("ask"), what="ask")
+        label = r.text((*path, "label"), m.get("label"), what="label", required=False)
         reprompt = r.text((*path, "reprompt"), m.get("reprompt"), what="reprompt", required=False)
         explain = r.text((*path, "explain"), m.get("explain"), what="explain", required=False)
         red_flag = r.flag((*path, "red_flag"), m.get("red_flag"), what="red_flag")
@@ -187,6 +196,8 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
             q = Question(
                 qid, kind, ask, reprompt or "", explain or "", red_flag, ask_if, choices, rng, answers, srcs
             )
+            if label:
+                q = replace(q, label=label)
             out.append((q, path))
     return out
 

@@ -234,8 +234,8 @@ class DialogCore:
         answered = [
             (qid, self.state.heard.get(qid, ""), self.state.answers[qid]) for qid in self.state.history
         ]
-        names = self.knowledge.system.words.level_names
-        text = summarize(intent, self.state.complaint, answered, result, self.clock(), self.number, names)
+        system = self.knowledge.system
+        text = summarize(intent, self.state.complaint, answered, result, self.clock(), self.number, system)
         return Summary(text, path)
 
     def _current_question(self) -> Question | None:

@@ -68,7 +68,7 @@ def test_an_asked_for_summary_is_private(cli: Any, umask: str, list_files: Calla
     assert mode(summary) == 0o600
     for folder in (summary.parent, summary.parent.parent, cli.home / "data"):
         assert mode(folder) == 0o700, f"{folder} is {oct(mode(folder))}"
-    assert 'What the person said: "my big toe hurts"' in summary.read_text()
+    assert 'In the person\'s words: "my big toe hurts"' in summary.read_text()
 
 
 def test_summary_option_replaces_a_readable_file_with_a_private_one(cli: Any) -> None:
@@ -78,7 +78,7 @@ def test_summary_option_replaces_a_readable_file_with_a_private_one(cli: Any) ->
     run = cli.run(["--text", "--summary", str(target), *TOY], "my big toe hurts\nno\ntoday\nno\n30\n")
     assert run.returncode == 0, run.stderr
     assert mode(target) == 0o600
-    assert "# Symptom summary" in target.read_text()
+    assert "# Symptom assistant summary for a clinician" in target.read_text()
     assert sorted(p.name for p in cli.cwd.iterdir()) == ["summary.md"]
 
 
