@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from assistant.authoring.ambiguity import phrase_collisions
 from assistant.authoring.casefile import load_case_file
@@ -91,9 +92,36 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
         if ambiguity:
             problems += phrase_collisions(knowledge, ws.intents)
         problems += _budget_problems(knowledge, ws.intents)
+        problems += source_problems(knowledge.system.trusted_publishers, ws.intents)
     problems += _check_conversation_tests(ws, read, knowledge)
     unique = sorted(set(problems), key=lambda p: (p.location, p.severity, p.message))
     return CheckReport(unique, len(ws.files), len(ws.intents))
+
+
+def source_problems(publishers: Sequence[str], items: Sequence[LoadedIntent]) -> list[Problem]:
+    """A warning for each source that is not https or not from a trusted publisher."""
+    found = []
+    for item in items:
+        for sid, source in item.intent.sources.items():
+            if not source.url:
+                continue
+            url = urlsplit(source.url)
+            host = (url.hostname or "").lower()
+            where = item.source.at(("sources", sid, "url"))
+            if url.scheme != "https":
+                found.append(
+                    Problem(where, f"the source {sid!r} is not https; link the https page", "warning")
+                )
+            elif publishers and not any(host == p or host.endswith("." + p) for p in publishers):
+                found.append(
+                    Problem(
+                        where,
+                        f"the source {sid!r} is on {host}, not a trusted publisher (see trusted_publishers "
+                        "in the system file); link the canonical page, e.g. on nhs.uk or nice.org.uk",
+                        "warning",
+                    )
+                )
+    return found
 
 
 def _budget_problems(knowledge: Knowledge, items: Sequence[LoadedIntent]) -> list[Problem]:

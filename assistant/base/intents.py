@@ -222,6 +222,8 @@ class SystemPack:
     turn_windows: TurnWindows = field(default_factory=TurnWindows)
     #: Messages written as a list of wordings: said in turn (``messages`` holds the first).
     message_variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Hosts (and their subdomains) whose pages content may cite without a warning from check.
+    trusted_publishers: tuple[str, ...] = ()
 
     @property
     def all_commands(self) -> dict[str, tuple[str, ...]]:

@@ -20,6 +20,7 @@ SYSTEM_KEYS = {
     "text_only",
     "language",
     "emergencies",
+    "trusted_publishers",
 }
 TURN_KEYS = {
     "opening_silence_ms": "opening_ms",
@@ -77,6 +78,10 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         )
 
     messages, message_variants = _messages(r, top.get("messages"))
+    publishers = tuple(
+        h.lower().lstrip(".")
+        for h in r.texts(("trusted_publishers",), top.get("trusted_publishers"), what="trusted_publishers")
+    )
     commands = _phrase_table(r, "commands", top.get("commands"), COMMANDS)
     answers = _phrase_table(r, "answers", top.get("answers"), dict.fromkeys(ANSWER_KEYS, ""))
     more_commands, more_answers = _text_only(r, top.get("text_only"))
@@ -109,6 +114,7 @@ def load_system(loaded: LoadedYaml) -> tuple[SystemPack | None, list[Problem]]:
         accept_score=int(accept or 80),
         turn_windows=turn_windows,
         message_variants=message_variants,
+        trusted_publishers=publishers,
         confirm_score=int(confirm or 55),
     )
     return pack, r.problems

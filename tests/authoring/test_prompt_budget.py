@@ -35,3 +35,19 @@ def test_a_long_question_gets_a_warning_at_its_line(tmp_path: Path) -> None:
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{path}:{line}:")
     assert f"over its {BUDGET['question']:.0f} s budget" in warnings[0]
+
+
+def test_sources_off_the_trusted_publishers_or_not_https_are_warned(tmp_path: Path) -> None:
+    toy = (TOY_INTENTS / "toe_pain.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "toe_pain.yaml"
+    path.write_text(
+        toy.replace(
+            "url: https://www.nice.org.uk/guidance/ng219",
+            "url: https://www.nice.org.uk/guidance/ng219\n  copy:\n    title: A copy\n"
+            "    url: https://pharmacy.example.com/nhs-copy\n  old:\n    title: Old\n    url: http://www.nhs.uk/old",
+        )
+    )
+    warnings = [str(p) for p in run_check([SYSTEM_FILE, path]).warnings if "source" in str(p)]
+    assert any("'copy' is on pharmacy.example.com, not a trusted publisher" in w for w in warnings), warnings
+    assert any("'old' is not https" in w for w in warnings), warnings
+    assert all(w.startswith(f"{path}:") for w in warnings)

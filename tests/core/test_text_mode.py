@@ -80,5 +80,5 @@ def test_summary_is_private_and_only_written_when_asked(tmp_path: Path) -> None:
     proc = run(["--summary", str(target)], b"my big toe hurts\nno\nweeks ago\n45\n", tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert target.stat().st_mode & 0o777 == 0o600
-    assert "Triage level: Self care" in target.read_text()
+    assert "Level: Self care" in target.read_text()
     assert f"I've saved the summary to {target}." in proc.stdout.decode()
