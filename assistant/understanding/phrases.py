@@ -24,6 +24,29 @@ def spell_number(n: int, system: SystemPack) -> str:
     return str(n)
 
 
+def polarity_guards(system: SystemPack, phrases: list[str]) -> list[str]:
+    """Everyday answers that contain a listed answer but mean something else ("absolutely not"
+    holds "absolutely"). A recognizer limited to the listed answers would hear only the part and
+    flip the meaning, so these whole phrases are listened for too."""
+    meaning = {p.lower(): key for key, group in system.answers.items() for p in group}
+    negations = {w.lower() for n in system.words.negations for w in n.split()}
+    guards = []
+    for key, group in system.all_answers.items():
+        for phrase in group:
+            words = phrase.lower().split()
+            if phrase.lower() in meaning or len(words) < 2:
+                continue
+            # Only where the rest is a negation ("absolutely" + "not"): other look-alikes in a
+            # grammar ("no clue" beside "no") make the recognizer mishear the short answer.
+            for part, rest in ((" ".join(words[:-1]), words[-1]), (" ".join(words[1:]), words[0])):
+                if rest not in negations:
+                    continue
+                if part in meaning and meaning[part] != key and part in {p.lower() for p in phrases}:
+                    guards.append(phrase)
+                    break
+    return guards
+
+
 def command_phrases(system: SystemPack) -> list[str]:
     return [p for phrases in system.commands.values() for p in phrases]
 
@@ -33,7 +56,7 @@ def answer_phrases(question: Question | None, system: SystemPack, kind: str) -> 
         words = [p for phrases in system.answers.values() for p in phrases]
         if question is not None:
             words += [p for phrases in question.answer_words.values() for p in phrases]
-        return words
+        return words + polarity_guards(system, words)
     if kind == "choice" and question is not None:
         return [w for c in question.choices for w in (*c.words, c.id.replace("_", " "))]
     if kind == "number":

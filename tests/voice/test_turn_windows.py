@@ -94,3 +94,23 @@ def test_a_spoken_no_is_answered_after_the_short_window(shipped_knowledge: Knowl
     assert heard == ["no", "no"]
     assert waited[0] == pytest.approx(windows.complete_ms, abs=60)
     assert waited[1] == pytest.approx(800, abs=60)
+
+
+@pytest.mark.voice
+@pytest.mark.parametrize("said", ["absolutely not", "definitely not", "of course not"])
+def test_negation_survives_the_grammar(shipped_knowledge: Knowledge, synth: Synth, said: str) -> None:
+    """'absolutely' alone is a yes in the grammar; the whole phrase is listened for too, so the
+    'not' is never dropped and a no is never taken as a yes."""
+    from assistant.conversation.expectation import Expectation
+    from assistant.understanding.phrases import answer_phrases
+    from assistant.voice.vocabulary import expected_phrases
+
+    question = shipped_knowledge.intents[0].questions[0]
+    phrases = tuple(answer_phrases(question, shipped_knowledge.system, "yes_no"))
+    allowed = expected_phrases(Expectation("yes_no", question.id, phrases))
+    assert allowed is not None and said in allowed
+    recognizer = embedded_recognizer(shipped_knowledge)
+    recognizer.set_phrases(allowed)
+    chunks = [*iter_wav_chunks(synth(said)), AudioChunk.from_samples(np.zeros(16000, dtype=np.int16))]
+    heard = listen(chunks, recognizer, EndpointDetector(EndpointConfig())).heard
+    assert shipped_knowledge.yes_no_parser.parse(heard) != "yes", heard
