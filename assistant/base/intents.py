@@ -90,6 +90,9 @@ class TriageRule:
     #: Spoken last: what would make it more urgent. Emergency rules have none.
     safety_net: str = ""
     sources: tuple[str, ...] = ()
+    #: The rule is for a condition a clinician has already diagnosed, unchanged: its result may
+    #: name that condition even when the condition's own advice, for a new case, is more urgent.
+    known_diagnosis: bool = False
 
 
 @dataclass(frozen=True)

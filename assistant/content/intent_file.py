@@ -47,7 +47,7 @@ QUESTION_KEYS = {
 CAUSE_KEYS = {"id", "name", "says", "advice", "level", "base", "evidence", "sources"}
 SCORE_KEYS = {"description", "points", "sources"}
 WEIGHT_KEYS = {"when", "add"}
-RULE_KEYS = {"level", "when", "say", "safety_net", "sources"}
+RULE_KEYS = {"level", "when", "say", "safety_net", "sources", "known_diagnosis"}
 SOURCE_KEYS = {"title", "url"}
 KINDS: tuple[QuestionKind, ...] = ("yes_no", "choice", "number")
 
@@ -332,5 +332,7 @@ def _triage(r: Reader, value: Any) -> list[tuple[TriageRule, YamlPath]]:
                 "write e.g. 'Call {emergency_number} now.'",
             )
         if level and when is not None and say:
-            out.append((TriageRule(level, when, str(m.get("when")), say, net or "", srcs), path))
+            known = r.flag((*path, "known_diagnosis"), m.get("known_diagnosis"), what="known_diagnosis")
+            rule = TriageRule(level, when, str(m.get("when")), say, net or "", srcs, known_diagnosis=known)
+            out.append((rule, path))
     return out

@@ -55,7 +55,7 @@ def assess(intent: Intent, answers: dict[str, AnswerValue], *, emergency: bool =
     if emergency and (rule is None or rule.level != "emergency"):
         rule, forced = None, True
     level: TriageLevel = "emergency" if forced else rule.level if rule else TRIAGE_LEVELS[1]
-    ranked, common = causes_to_name(intent, facts, level)
+    ranked, common = causes_to_name(intent, facts, level, known=rule is not None and rule.known_diagnosis)
     source_ids: list[str] = []
     for sid in (*(rule.sources if rule else ()), *(s for c, _ in ranked for s in c.sources)):
         if sid not in source_ids:
@@ -65,7 +65,7 @@ def assess(intent: Intent, answers: dict[str, AnswerValue], *, emergency: bool =
 
 
 def causes_to_name(
-    intent: Intent, facts: Facts, level: TriageLevel
+    intent: Intent, facts: Facts, level: TriageLevel, *, known: bool = False
 ) -> tuple[list[tuple[Cause, float]], bool]:
     """The causes a result names, most likely first, and whether they are only common ones that fit.
 
@@ -73,13 +73,16 @@ def causes_to_name(
     urgent than the result's is not named (the rules, not the list of causes, decide urgency; a
     result saying "see a doctor this week" must not name only a clot, whose advice is the same
     day). When no cause has evidence for it, the likeliest causes that fit the level are named as
-    common possibilities. An emergency names every cause with evidence, whatever its level.
+    common possibilities. An emergency names every cause with evidence, whatever its level, and so
+    does a rule for a known diagnosis that has not changed (``known``): the diagnosis is named.
     """
     rank = TRIAGE_LEVELS.index(level)
     ranked = rank_causes(intent, facts)
 
     def fits(cause: Cause) -> bool:
-        return level == "emergency" or cause.level is None or TRIAGE_LEVELS.index(cause.level) >= rank
+        if level == "emergency" or known or cause.level is None:
+            return True
+        return TRIAGE_LEVELS.index(cause.level) >= rank
 
     named = [(c, w) for c, w in ranked if w > 0 and fits(c)][: intent.max_causes]
     if named:
