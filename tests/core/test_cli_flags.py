@@ -19,6 +19,17 @@ VALUES = {
 }
 
 
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def flags(name: str) -> list[str]:
     return VALUES.get(name, ["--" + name.replace("_", "-")])
 
@@ -35,14 +46,7 @@ def test_sensible_combinations_are_not_conflicts() -> None:
 
 
 def test_the_command_line_exits_2_with_the_message() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--text", "--save-audio", "replies"],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("--text", "--save-audio", "replies")
     assert done.returncode == 2
     assert "--text speaks nothing, so --save-audio would write nothing" in done.stderr
     assert done.stdout == "" and "Traceback" not in done.stderr
@@ -53,14 +57,7 @@ def test_wav_files_are_checked_before_any_model_or_device(tmp_path: Path, kind: 
     wav = tmp_path / "turn.wav"
     if kind == "folder":
         wav.mkdir()
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--wav", str(wav), "--no-speech-output"],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("--wav", str(wav), "--no-speech-output")
     assert done.returncode == 2
     assert ("no such WAV file" if kind == "missing" else "is not a WAV file") in done.stderr
     assert "model" not in done.stderr.lower().replace("--model", "")  # no model message before it
