@@ -255,10 +255,16 @@ def expand(node: Node, cap: int = DEFAULT_CAP, seed: int = 0) -> list[str]:
     out: dict[str, None] = {}
     short = core(node)
     short_total = count(short, memo)
+    picker = random.Random(seed)  # noqa: S311 - a repeatable sample, not a secret
     if short_total <= cap:
         out.update(dict.fromkeys(_all(short)))
-    room = min(cap - len(out), max(cap // 5, 1)) if out else cap
-    picker = random.Random(seed)  # noqa: S311 - a repeatable sample, not a secret
+        room = min(cap - len(out), max(cap // 5, 1))
+    elif short_total <= 20 * cap:
+        # Too many short forms to keep them all: a sample of them (cheap to list), nothing longer.
+        out.update(dict.fromkeys(picker.sample(_all(short), cap)))
+        room = 0
+    else:
+        room = cap
     for index in sorted(picker.sample(range(total), room)):
         out.setdefault(sentence(node, index, memo), None)
     return [text for text in out if text]

@@ -108,7 +108,17 @@ class Understander:
                 *i.keywords,
                 *(w for q in i.questions for c in q.choices for w in c.words),
             )
-            out[i.id] = frozenset(r for t in texts for r in self._named(tuple(self.normalizer.tokens(t))))
+            # Word by word with a cache: templates give thousands of sentences of few words.
+            tokens: dict[str, tuple[str, ...]] = {}
+            named: set[str] = set()
+            for text in texts:
+                words = text.lower().split()
+                for j, word in enumerate(words):
+                    if word not in tokens:
+                        tokens[word] = tuple(self.normalizer.tokens(word))
+                    locating = j + 1 < len(words) and words[j + 1] == "of"  # "back of my knee"
+                    named |= {self.regions[t] for t in tokens[word] if t in self.regions and not locating}
+            out[i.id] = frozenset(named)
         return out
 
     def _named(self, words: tuple[str, ...]) -> set[str]:
