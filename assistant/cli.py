@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant import __version__
-from assistant.app.config import SETTINGS, Effective, apply, effective, example, print_settings, read_config
+from assistant.app.config import (
+    SETTINGS,
+    Effective,
+    FileValues,
+    apply,
+    effective,
+    example,
+    print_settings,
+    read_config,
+)
 from assistant.app.interrupts import Interrupted, install, restore
 from assistant.app.output import JsonLinesOutput, Output, OutputWriteError, TextOutput
 from assistant.base.errors import AssistantError
@@ -242,10 +251,12 @@ def subcommand(name: str, argv: Sequence[str]) -> int:
     return test_command(argv, sys.stdout)
 
 
-def with_config(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, Effective]:
+def with_config(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, file: FileValues | None = None
+) -> dict[str, Effective]:
     """Fill what the command line left unset from the environment, then the config file."""
     defaults = {s.dest: parser.get_default(s.dest) for s in SETTINGS}
-    settings = effective(args, os.environ, read_config(), defaults)
+    settings = effective(args, os.environ, read_config() if file is None else file, defaults)
     apply(args, settings)
     return settings
 
@@ -259,9 +270,9 @@ def config_command(argv: Sequence[str]) -> int:
         sys.stderr.write("usage: assistant config [--example]\n")
         return 2
     parser = build_parser()
-    args = parser.parse_args([])
-    settings = with_config(parser, args)
-    print_settings(settings, read_config(), sys.stdout)
+    file = read_config()
+    settings = with_config(parser, parser.parse_args([]), file)
+    print_settings(settings, file, sys.stdout)
     return 0
 
 

@@ -3,8 +3,9 @@
 ``(hot|warm|burning)`` is one of the alternatives, ``[really]`` an optional part and ``{body_part}``
 any value of a named list, defined once in the intent file. A template is parsed into a small tree
 (:func:`parse_template`), its lists are bound (:func:`bind_lists`), and it is expanded into plain
-sentences (:func:`expand`), at most ``cap`` of them: when a template says more than that, an evenly
-spread, deterministic sample is taken, so the same file always gives the same sentences.
+sentences (:func:`expand`), at most ``cap`` of them: when a template says more than that, its short
+forms (optional parts left out) come first and a sample drawn with a fixed seed fills the rest, so
+the same file always gives the same sentences.
 
 Nothing here is evaluated as code: a template is text with four kinds of bracket.
 """

@@ -165,28 +165,26 @@ def read_intent_files(
         elif read.system is not None:
             if fs.system is not None and is_shipped(fs.system.path) and not is_shipped(read.path):
                 broken = weakenings(fs.system, read.system)
+                floor_at = Location(display_path(read.path))
                 if broken and not allow_override:
-                    floor_at = Location(display_path(read.path))
-                    for rule in broken:
-                        fs.problems.append(
+                    if skip_broken:
+                        fs.problems.append(_skipped(read, "it would weaken the shipped safety content"))
+                    else:
+                        fs.problems += [
                             Problem(
                                 floor_at, f"this system file would weaken the shipped safety content: {rule}"
                             )
-                        )
-                    if skip_broken:
-                        fs.problems.append(_skipped(read, "it would weaken the shipped safety content"))
-                        fs.problems[:] = [
-                            p for p in fs.problems if p.location != floor_at or p.severity != "error"
+                            for rule in broken
                         ]
                     continue
-                for rule in broken:
-                    fs.problems.append(
-                        Problem(
-                            Location(display_path(read.path)),
-                            f"--allow-override: this system file weakens the shipped safety content: {rule}",
-                            "warning",
-                        )
+                fs.problems += [
+                    Problem(
+                        floor_at,
+                        f"--allow-override: this system file weakens the shipped safety content: {rule}",
+                        "warning",
                     )
+                    for rule in broken
+                ]
             if fs.system is not None:
                 log.info("system file %s replaces %s", read.path, fs.system.path)
             fs.system = read.system

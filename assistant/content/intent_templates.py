@@ -1,8 +1,8 @@
 """Reading an intent's ``lists:`` and ``templates:`` and expanding them into sentences.
 
 Every mistake is a problem at the file, line and column of the offending bracket, saying what to
-write instead; a template that says more sentences than the cap is a warning, and an evenly spread
-sample of the cap is used.
+write instead; a template whose short forms alone pass ``SANE_SHORT_FORMS`` sentences is a warning
+(only ``cap`` of its sentences are used), and so is a list no template uses.
 """
 
 from __future__ import annotations

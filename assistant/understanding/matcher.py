@@ -66,10 +66,12 @@ class IntentMatcher:
         self.known_elsewhere = known_elsewhere
         self.normalizer = normalizer
         self.entries = entries
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        lists: dict[str, list[int]] = defaultdict(list)
         for idx, entry in enumerate(entries):
             for word in set(entry.text.split()):
-                self.postings[word].append(idx)
+                lists[word].append(idx)
+        #: word -> the entries that hold it, as an array the candidate pass sums over in one go.
+        self.postings = {w: np.asarray(ids, dtype=np.int64) for w, ids in lists.items()}
         n = max(len(entries), 1)
         stop = normalizer.stopwords
         # How much a word counts: little for function words ("my", "is"), at least 1 for content
@@ -84,7 +86,6 @@ class IntentMatcher:
             weights = tuple((w, self.idf[w]) for w in dict.fromkeys(entry.text.split()))
             entries[i] = _Entry(entry.text, entry.intent, weights, sum(x for _, x in weights))
         self.vocabulary = list(self.postings)
-        self._postings = {w: np.asarray(ids, dtype=np.int64) for w, ids in self.postings.items()}
         self._norms = np.sqrt(np.maximum([e.total for e in entries], 1.0)) if entries else np.ones(0)
         self.keywords: dict[str, set[int]] = defaultdict(set)
         for i, intent in enumerate(self.intents):
@@ -136,7 +137,7 @@ class IntentMatcher:
         pairs = [(w, s) for known in similar.values() for w, s in known.items() if w not in self.stopwords]
         if not pairs:
             pairs = [(w, s) for known in similar.values() for w, s in known.items()]
-        lists = [self._postings[w] for w, _ in pairs]
+        lists = [self.postings[w] for w, _ in pairs]
         if not lists:
             return []
         ids = np.concatenate(lists)

@@ -9,6 +9,7 @@ do with it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -74,6 +75,11 @@ class Understanding:
         return self.matches[0] if self.matches else None
 
 
+def _locates(words: Sequence[str], j: int) -> bool:
+    """The j-th word only locates the next one ("back" in "the back of my knee")."""
+    return j + 1 < len(words) and words[j + 1] == "of"
+
+
 @dataclass
 class Understander:
     """The parsers, built once per set of intents (see :class:`~assistant.content.knowledge.Knowledge`)."""
@@ -116,18 +122,14 @@ class Understander:
                 for j, word in enumerate(words):
                     if word not in tokens:
                         tokens[word] = tuple(self.normalizer.tokens(word))
-                    locating = j + 1 < len(words) and words[j + 1] == "of"  # "back of my knee"
-                    named |= {self.regions[t] for t in tokens[word] if t in self.regions and not locating}
+                    if not _locates(words, j):
+                        named |= {self.regions[t] for t in tokens[word] if t in self.regions}
             out[i.id] = frozenset(named)
         return out
 
     def _named(self, words: tuple[str, ...]) -> set[str]:
         """The body regions the words name; "back of" and "bottom of" only locate the next word."""
-        return {
-            self.regions[w]
-            for j, w in enumerate(words)
-            if w in self.regions and not (j + 1 < len(words) and words[j + 1] == "of")
-        }
+        return {self.regions[w] for j, w in enumerate(words) if w in self.regions and not _locates(words, j)}
 
     def _about_elsewhere(self, match: IntentMatch, words: tuple[str, ...]) -> bool:
         """The utterance names parts of the body, none of them in a region the intent is about."""
