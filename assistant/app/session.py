@@ -61,10 +61,11 @@ class Session:
     def start(self) -> None:
         self.publish(self.dialog.start())
 
-    def said(self, text: str) -> None:
+    def said(self, text: str, alternatives: Sequence[str] = ()) -> None:
+        """What the person said; ``alternatives``: what a recognizer also thought it heard."""
         # What the person said is private: it reaches the log only with --debug.
-        log.debug("heard: %r", text)
-        self.publish(self.dialog.handle(text))
+        log.debug("heard: %r (or %r)", text, alternatives)
+        self.publish(self.dialog.handle(text, alternatives))
 
     def silence(self) -> None:
         self.publish(self.dialog.no_speech())

@@ -9,6 +9,8 @@ from assistant.app.session import Session
 
 #: Longest input line read, in bytes; longer lines are cut (a line is one utterance).
 MAX_LINE = 16384
+#: Recognizer hypotheses read from one JSON input line, at most.
+MAX_ALTERNATIVES = 8
 
 
 def decode_line(raw: bytes) -> str:
@@ -19,7 +21,8 @@ def decode_line(raw: bytes) -> str:
 def feed_json_line(session: Session, line: str) -> None:
     """JSON-lines input: plain text is an utterance; a line starting with '{' is a JSON object.
 
-    ``{"text": "..."}`` is an utterance, ``{"silence": true}`` is a listening timeout.
+    ``{"text": "..."}`` is an utterance (with ``"alternatives": [...]``, a recognizer's other
+    hypotheses), ``{"silence": true}`` is a listening timeout.
     Anything else gets an ``error`` event and the conversation goes on.
     """
 
@@ -41,7 +44,11 @@ def feed_json_line(session: Session, line: str) -> None:
         refuse('input line is nested too deeply to read; send text or {"text": ...}')
         return
     if isinstance(obj, dict) and isinstance(obj.get("text"), str):
-        session.said(obj["text"])
+        others = obj.get("alternatives", [])
+        if not isinstance(others, list) or not all(isinstance(a, str) for a in others):
+            refuse('"alternatives" is a list of strings (what a recognizer also heard)')
+            return
+        session.said(obj["text"], others[:MAX_ALTERNATIVES])
     elif isinstance(obj, dict) and obj.get("silence") is True:
         session.silence()
     else:

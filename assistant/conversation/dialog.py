@@ -7,6 +7,7 @@ State is plain data (:class:`ConversationState`), so a conversation can be inspe
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.base.conditions import AnswerValue
@@ -45,21 +46,45 @@ class Dialog(RepairTurns):
     def start(self) -> list[Event]:
         return [Say(self.msg("greeting"), role="disclaimer"), self._ask_complaint()]
 
-    def handle(self, text: str) -> list[Event]:
-        """One utterance from the person (typed, or what the recognizer heard)."""
+    def handle(self, text: str, alternatives: Sequence[str] = ()) -> list[Event]:
+        """One utterance from the person (typed, or what the recognizer heard).
+
+        ``alternatives``: what a recognizer also thought it heard (its other hypotheses, or a
+        second hearing that disagreed). They can only raise a possible emergency or, at the
+        opening, offer a better intent match: see
+        :meth:`~assistant.understanding.understand.Understander.understand_hypotheses`.
+        """
         if self.finished:
             return []
         garbled = _garbled(text)
         text = clean(text).strip()
+        alternatives = [a for a in (clean(a).strip() for a in alternatives if not _garbled(a)) if a]
         self.state.silences = 0
-        if garbled or (not text and self.state.phase == "complaint"):
+        if garbled or (not text and not alternatives and self.state.phase == "complaint"):
             # Input damaged on the way (bad bytes, control characters, far too long), or nothing
             # said to the opening question: asked again, not counted against the person.
             return self._reask_plainly()
-        if not text:
+        understander = self.knowledge.understander
+        if alternatives:
+            understood = understander.understand_hypotheses(text, alternatives, self._asked())
+            if understood.heard.text != text:
+                # A possible emergency only another hearing had: checked, never acted on blindly.
+                if (
+                    understood.emergency is not None
+                    and understood.emergency.concept.id not in self.state.checked
+                ):
+                    return self._check_emergency(understood.emergency, understood.heard.text, best=text)
+                if not text:
+                    return self._not_understood()
+                if understood.meaning != "intent":
+                    understood = understander.understand(text, self._asked())
+        elif not text:
             return self._not_understood()  # speech heard but not recognized: a miss
-        understood = self.knowledge.understander.understand(text, self._asked())
-        return self._decide(understood, text)
+        else:
+            understood = understander.understand(text, self._asked())
+        if not understood.heard.words and not text:
+            return self._not_understood()
+        return self._decide(understood, understood.heard.text or text)
 
     def _asked(self) -> Expecting:
         """What the person is being asked now, for understanding what they say."""
@@ -209,10 +234,11 @@ class Dialog(RepairTurns):
             return [Answer(question.id, "yes", text), *self._result(emergency=True)]
         return self._global_emergency(text)
 
-    def _check_emergency(self, finding: Finding, text: str) -> list[Event]:
+    def _check_emergency(self, finding: Finding, text: str, best: str | None = None) -> list[Event]:
         state = self.state
         state.checked.add(finding.concept.id)
         state.check, state.check_text, state.check_phase = finding, text, state.phase
+        state.check_best = best
         state.check_ask = state.last_ask
         state.phase = "check"
         return [
@@ -233,7 +259,9 @@ class Dialog(RepairTurns):
             return self._not_understood()
         # Not an emergency: what was said is understood as if the check had not been needed.
         state.phase, state.last_ask, state.check = state.check_phase, state.check_ask, None
-        text = state.check_text
+        text = state.check_text if state.check_best is None else state.check_best
+        if not text:
+            return self._reask()
         return self._decide(self.knowledge.understander.understand(text, self._asked()), text)
 
     def _summary_answer(self, u: Understanding, text: str) -> list[Event]:

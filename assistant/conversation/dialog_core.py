@@ -81,6 +81,9 @@ class ConversationState:
     checked: set[str] = field(default_factory=set)
     check: Finding | None = None
     check_text: str = ""
+    #: What is understood if the check is answered no: the best hearing, when the possible
+    #: emergency came from one of the recognizer's other hypotheses.
+    check_best: str | None = None
     check_phase: Phase = "complaint"
     check_ask: Ask | None = None
 
