@@ -22,6 +22,7 @@ import pocketsphinx
 from pocketsphinx.lm import ArpaBoLM
 
 from assistant.voice.audio import AudioChunk, StreamConverter
+from assistant.voice.pronounce import new_pronunciations
 from assistant.voice.recognizer import Transcript, split_words
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,12 @@ def build_arpa(sentences: Sequence[Sequence[str]], discount_mass: float = 0.1) -
     return out.getvalue()
 
 
+def _usable(sentences: Sequence[Sequence[str]], known: dict[str, list[str]]) -> list[list[str]]:
+    """The sentences with the words that have no pronunciation left out (empty ones dropped)."""
+    kept = [[w for w in words if w in known] for words in sentences]
+    return [words for words in kept if words]
+
+
 def jsgf_of(phrases: Sequence[str]) -> str:
     """A JSGF grammar accepting exactly one of the phrases."""
     return "#JSGF V1.0;\ngrammar phrases;\npublic <phrase> = " + " | ".join(phrases) + ";\n"
@@ -84,20 +91,26 @@ class SphinxRecognizer:
         dictionary: Path | None = None,
         max_alternatives: int = 3,
         discount_mass: float = 0.1,
+        check_phrases: Sequence[str] | None = None,
     ) -> None:
+        """``domain_phrases``: the sentences of the free-form (opening) language model, repeated
+        as often as they should weigh. ``check_phrases``: the sentences of a second, plainer
+        language model used by :meth:`hear_freely` to check a constrained answer (None: the
+        first one)."""
         self._hmm = hmm or Path(pocketsphinx.get_model_path("en-us/en-us"))
         self._pron = Pronunciations(
             dictionary or Path(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"))
         )
         self._max_alternatives = max_alternatives
         sentences = split_words(domain_phrases)
-        vocabulary = {w for words in sentences for w in words}
+        check_sentences = split_words(check_phrases or ())
+        vocabulary = {w for words in (*sentences, *check_sentences) for w in words}
         known = self._pron.lookup(vocabulary)
+        known.update(new_pronunciations(vocabulary - known.keys(), known))
         missing = vocabulary - known.keys()
         if missing:
-            logger.info("words not in the pronunciation dictionary, ignored: %s", sorted(missing))
-        lm_sentences = [[w for w in words if w in known] for words in sentences]
-        lm_sentences = [words for words in lm_sentences if words]
+            logger.debug("words with no pronunciation (or one like a known word's): %s", sorted(missing))
+        lm_sentences = _usable(sentences, known)
         if not lm_sentences:
             raise ValueError("no domain phrase has a word the English dictionary knows")
         with tempfile.TemporaryDirectory(prefix="assistant-sphinx-") as tmp:
@@ -119,15 +132,28 @@ class SphinxRecognizer:
                 lm=str(lm_file),
                 loglevel="FATAL",
             )
-        #: The search holding the domain LM (the decoder's default one).
-        self._free_search = str(self._decoder.current_search())
+            #: The search holding the domain LM (the decoder's default one).
+            self._free_search = str(self._decoder.current_search())
+            self._check_search = self._free_search
+            if check_sentences and _usable(check_sentences, known):
+                check_file = Path(tmp) / "check.arpa"
+                check_file.write_text(
+                    build_arpa(_usable(check_sentences, known), discount_mass), encoding="utf-8"
+                )
+                self._decoder.add_lm_file("check", str(check_file))
+                self._check_search = "check"
         self._known_words: set[str] = set(known)
+        self._phones = known
         self._unknown_words: set[str] = set(missing)
         self._grammars: dict[tuple[str, ...], str] = {}
         self._grammar_count = 0
         self._phrases: tuple[str, ...] | None = None
         self._converter = StreamConverter()
         self._in_utterance = False
+        #: The audio of the first free-form utterance, heard again once the decoder has adapted.
+        self._first_audio: list[bytes] | None = []
+        #: True while the checking model listens (see :meth:`hear_freely`).
+        self._checking = False
 
     @property
     def phrases(self) -> tuple[str, ...] | None:
@@ -144,20 +170,44 @@ class SphinxRecognizer:
         if not new:
             return
         found = self._pron.lookup(new)
+        found.update(new_pronunciations(new - found.keys(), {**self._phones, **found}))
         for word, variants in found.items():
             for i, phones in enumerate(variants):
                 name = word if i == 0 else f"{word}({i + 1})"
                 self._decoder.add_word(name, phones, i == len(variants) - 1)
         self._known_words |= found.keys()
+        self._phones.update(found)
         missing = new - found.keys()
         if missing:
-            logger.warning("words not in the pronunciation dictionary: %s", sorted(missing))
+            logger.debug("words with no pronunciation: %s", sorted(missing))
             self._unknown_words |= missing
+
+    def phones(self, phrase: str) -> tuple[str, ...] | None:
+        """The phrase's phones (each word's first pronunciation), or None if a word has none."""
+        words = phrase.split()
+        self._ensure_words(set(words))
+        out: list[str] = []
+        for word in words:
+            variants = self._phones.get(word)
+            if not variants:
+                return None
+            out += variants[0].split()
+        return tuple(out)
+
+    def hear_freely(self) -> None:
+        """Free-form recognition with the plainer checking model, for a second hearing of an
+        answer (see :mod:`assistant.voice.verify`); the next :meth:`set_phrases` ends it."""
+        if self._in_utterance:
+            self._end()
+        self._decoder.activate_search(self._check_search)
+        self._phrases = None
+        self._checking = True
 
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
         if self._in_utterance:
             logger.warning("set_phrases called mid-utterance; discarding the audio so far")
             self._end()
+        self._checking = False
         if phrases is None:
             self._decoder.activate_search(self._free_search)
             self._phrases = None
@@ -169,7 +219,7 @@ class SphinxRecognizer:
             phrase = " ".join(words)
             usable = all(w in self._known_words and _JSGF_WORD.match(w) for w in words)
             if not usable:
-                logger.warning("phrase %r has a word without pronunciation; left out", phrase)
+                logger.debug("phrase %r has a word without pronunciation; left out", phrase)
             elif phrase not in kept:
                 kept.append(phrase)
         if not kept:
@@ -204,6 +254,8 @@ class SphinxRecognizer:
             self._in_utterance = True
         if pcm:
             self._decoder.process_raw(pcm, False, False)
+            if self._first_audio is not None and self._phrases is None and not self._checking:
+                self._first_audio.append(pcm)
         hyp = self._decoder.hyp()
         return str(hyp.hypstr) if hyp is not None and hyp.hypstr else None
 
@@ -214,6 +266,15 @@ class SphinxRecognizer:
         if tail:
             self._decoder.process_raw(tail, False, False)
         self._end()
+        first, self._first_audio = self._first_audio, None
+        if first and self._decoder.hyp() is not None and self._phrases is None and not self._checking:
+            # The decoder's running cepstral mean starts from a generic value and settles during
+            # the first utterance, so its first words are often misheard ("cannot feel hot" for
+            # "my calf feels hot"). The first free-form utterance, the opening complaint, is heard
+            # once more with the settled mean (once per recognizer: about 0.1 s, measured).
+            self._decoder.start_utt()
+            self._decoder.process_raw(b"".join([*first, tail]), False, False)
+            self._decoder.end_utt()
         hyp = self._decoder.hyp()
         text = str(hyp.hypstr).strip() if hyp is not None else ""
         candidates: list[str] = []
