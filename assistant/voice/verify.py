@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from assistant.voice.audio import AudioChunk
 from assistant.voice.recognizer import Recognizer, Transcript
@@ -52,10 +53,47 @@ def agrees(constrained: str, free: str, meaning: Meaning | None = None) -> bool:
     if len(free.split()) > len(constrained.split()) + 1:
         return False
     if meaning is not None:
-        understood = meaning(constrained)
-        if understood is not None and understood == meaning(free):
-            return True
+        understood, other = meaning(constrained), meaning(free)
+        if understood is not None and other is not None:
+            if understood == other:
+                return True
+            # A yes or a no stands only if the free hearing does not mean something else: a
+            # look-alike of the other polarity ("i don't think so" beside "i should think so",
+            # "absolutely" for "absolutely not") is asked again. "not sure" heard freely as
+            # "sure" (the "not" dropped) stays unsure, the answer that asks again anyway.
+            return understood not in ("yes", "no")
     return fuzz.partial_ratio(constrained, free) >= AGREEMENT
+
+
+#: Yes and no words this short (in phones) that differ in one phone from a word of the other
+#: polarity are left out of a grammar ("ya" and "nah": Y AA, N AA).
+SHORT = 2
+
+
+def polarity_safe(
+    phrases: Sequence[str], meaning: Meaning, phones: Callable[[str], tuple[str, ...] | None]
+) -> list[str]:
+    """The phrases without short yes/no words that sound like one of the other polarity.
+
+    Measured on espeak-ng speech: with "ya" in a yes/no grammar, "nah", "naw", "nuh uh" and
+    "none" were all heard as "ya", a no taken as a yes, and the free-form hearing agreed. Left out,
+    the person is heard as the nearest clear word of the same polarity ("no", "yeah"), or asked
+    again.
+    """
+    polar: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for phrase in phrases:
+        value, sound = meaning(phrase), phones(phrase)
+        if value in ("yes", "no") and sound:
+            polar[phrase] = (value, sound)
+    drop: set[str] = set()
+    for a, (value_a, sound_a) in polar.items():
+        for b, (value_b, sound_b) in polar.items():
+            short = min(len(sound_a), len(sound_b)) <= SHORT
+            if value_a != value_b and short and Levenshtein.distance(sound_a, sound_b, score_cutoff=1) <= 1:
+                drop |= {a, b}
+    if drop:
+        log.debug("left out of the grammar, too like an answer of the other polarity: %s", sorted(drop))
+    return [p for p in phrases if p not in drop]
 
 
 class VerifiedRecognizer:
@@ -78,6 +116,9 @@ class VerifiedRecognizer:
         return self._phrases
 
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        phones = getattr(self.inner, "phones", None)
+        if phrases is not None and self.meaning is not None and callable(phones):
+            phrases = polarity_safe(phrases, self.meaning, phones)
         self.inner.set_phrases(phrases)
         self._phrases = tuple(phrases) if phrases is not None else None
         self._audio = []
@@ -90,20 +131,26 @@ class VerifiedRecognizer:
     def finish(self) -> Transcript:
         heard = self.inner.finish()
         audio, self._audio = self._audio, []
-        if self._phrases is None or not heard.text or not audio or heard.text in self.trusted:
+        if self._phrases is None or not audio or heard.text in self.trusted:
             return heard
         # A second look at the same audio must not teach the recognizer twice: adaptive state
         # (PocketSphinx's running cepstral mean) drifts otherwise, and later turns are misheard.
         adaptive = self.inner if isinstance(self.inner, Adaptive) else None
         state = adaptive.snapshot() if adaptive else None
-        self.inner.set_phrases(None)
+        hear_freely = getattr(self.inner, "hear_freely", None)
+        if callable(hear_freely):
+            hear_freely()  # a plainer model made for checking answers, when the engine has one
+        else:
+            self.inner.set_phrases(None)
         for chunk in audio:
             self.inner.accept(chunk)
         free = self.inner.finish().text
         if adaptive and state is not None:
             adaptive.restore(state)
         self.inner.set_phrases(self._phrases)
-        if agrees(heard.text, free, self.meaning):
+        if heard.text and agrees(heard.text, free, self.meaning):
             return heard
         log.debug("constrained %r not confirmed by free-form %r: not understood", heard.text, free)
-        return Transcript("", heard.engine, alternatives=(heard.text, free))
+        # The free hearing goes along as a hypothesis: an emergency said instead of an answer
+        # ("I can't breathe") is then checked, not lost.
+        return Transcript("", heard.engine, alternatives=tuple(a for a in (free, heard.text) if a))
