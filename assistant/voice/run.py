@@ -29,7 +29,7 @@ from assistant.voice.options import VoiceOptions
 from assistant.voice.recognizer import Recognizer, listen
 from assistant.voice.speech_output import make_speech_output
 from assistant.voice.verify import VerifiedRecognizer
-from assistant.voice.vocabulary import domain_phrases, expected_phrases, snap, speakable
+from assistant.voice.vocabulary import domain_phrases, expected_phrases, opening_sentences, snap, speakable
 from assistant.voice.wavinput import iter_wav_chunks, read_wav_info
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,9 @@ def embedded_recognizer(knowledge: Knowledge) -> Recognizer:
         raise _missing_package("pocketsphinx", exc) from None
     emergency = [speakable(p) for p in knowledge.system.commands["emergency"]]
     return VerifiedRecognizer(
-        SphinxRecognizer(domain_phrases(knowledge)), knowledge.yes_no_parser.parse, trusted=emergency
+        SphinxRecognizer(opening_sentences(knowledge), check_phrases=domain_phrases(knowledge)),
+        knowledge.yes_no_parser.parse,
+        trusted=emergency,
     )
 
 
@@ -178,7 +180,8 @@ def run_turns(
         log.debug("heard %r, understood as %r", raw, text)
         heard.final(text or raw)
         # Out-of-grammar speech snaps to nothing: "didn't catch that", never a guessed answer.
-        session.said(text)
+        # The other hypotheses go along: an emergency in any of them is checked, never dropped.
+        session.said(text, [speakable(a) for a in result.transcript.alternatives])
 
 
 def turn_config(base: EndpointConfig, windows: TurnWindows, allowed: list[str] | None) -> EndpointConfig:

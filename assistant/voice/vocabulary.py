@@ -8,6 +8,7 @@ phrase; anything too far from all of them is "not understood", never a guessed y
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterable
 
@@ -17,6 +18,7 @@ from assistant.base.intents import Intent
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.expectation import Expectation
 from assistant.understanding.phrases import answer_phrases, command_phrases
+from assistant.understanding.vocabulary_source import vocabulary_source
 
 #: Minimum similarity (0-100) for a recognized utterance to count as an allowed phrase.
 SNAP_SCORE = 80
@@ -39,14 +41,45 @@ def _unique(phrases: Iterable[str]) -> list[str]:
 
 
 def spoken_sentences(intent: Intent) -> list[str]:
-    """What the opening language model learns from this intent: its plain phrases.
+    """The intent's own phrases, as the recognizers' vocabulary lists them.
 
-    The expanded templates are left out on purpose. Tried with PocketSphinx and espeak-ng speech,
-    their short forms shifted the model's weight to the parts of the body with many names
-    ("my calf feels hot" was heard as "my toe feels hot"). They need weighting against the plain
-    phrases before the recognizer can use them; the matcher uses them all.
+    Its templates reach the opening language model as a weighted sample (see
+    :func:`opening_sentences`): given the same weight as the plain phrases, their many short forms
+    shifted the model to the parts of the body with many names ("my calf feels hot" was heard as
+    "my toe feels hot").
     """
     return list(intent.phrases)
+
+
+#: How much each kind of sentence counts in the opening language model (times it is repeated).
+#: The intents' own phrases carry the most weight, so that the many short forms of the templates
+#: do not pull the recognizer toward the parts of the body with many names; so do the yes/no
+#: answers (an opening can be one: "yes, my calf"); emergencies next. Number words are left out:
+#: "one hundred and one" and the like pulled "worm" in "my calf is worm" to "one".
+WEIGHTS = {"phrase": 4, "answer": 4, "emergency": 3, "command": 2, "template": 1}
+#: Template sentences per intent in the language model, at most (a seeded sample).
+TEMPLATE_SAMPLE = 300
+
+
+def opening_sentences(knowledge: Knowledge) -> list[str]:
+    """The opening language model's training sentences, repeated by weight: everything the text
+    path understands at the opening (intent phrases and a sample of their templates, every
+    emergency concept's phrases, the commands including the text-only ones, the answers)."""
+    source = vocabulary_source(knowledge.system)
+    groups: list[tuple[str, list[str]]] = []
+    for intent in knowledge.intents:
+        groups.append(("phrase", [*intent.phrases, *intent.keywords]))
+        sentences = list(intent.template_sentences)
+        if len(sentences) > TEMPLATE_SAMPLE:
+            sentences = random.Random(intent.id).sample(sentences, TEMPLATE_SAMPLE)  # noqa: S311 (a sample, not a secret)
+        groups.append(("template", sentences))
+    groups.append(("emergency", [p for group in source.emergencies.values() for p in group]))
+    groups.append(("command", [p for group in source.commands.values() for p in group]))
+    groups.append(("answer", [p for group in source.answers.values() for p in group]))
+    out: list[str] = []
+    for kind, phrases in groups:
+        out += _unique(phrases) * WEIGHTS[kind]
+    return out
 
 
 def domain_phrases(knowledge: Knowledge) -> list[str]:
@@ -65,7 +98,14 @@ def domain_phrases(knowledge: Knowledge) -> list[str]:
 
 
 def expected_phrases(expecting: Expectation) -> list[str] | None:
-    """The phrases allowed now, or None when any utterance is welcome (the opening complaint)."""
+    """The phrases allowed now, or None when any utterance is welcome (the opening complaint).
+
+    Only the answers and commands, not every emergency phrase: measured on the spoken corpus,
+    emergency phrases in a question's grammar pulled everyday answers into them ("sort of yeah"
+    heard as "short of air", "nothing of the sort" as "coughing up blood") and made false
+    emergencies. An emergency said at a question is caught by the free-form second hearing
+    (see :mod:`assistant.voice.verify`), which knows every emergency phrase, and checked.
+    """
     if expecting.open:
         return None
     return _unique(expecting.phrases)
