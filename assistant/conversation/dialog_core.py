@@ -17,6 +17,7 @@ from assistant.base.conditions import AnswerValue, Facts, evaluate
 from assistant.base.events import (
     Answer,
     Ask,
+    CauseRef,
     End,
     EndReason,
     Event,
@@ -25,7 +26,7 @@ from assistant.base.events import (
     Say,
     Summary,
 )
-from assistant.base.intents import Intent, Question
+from assistant.base.intents import Cause, Intent, Question
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.probe import Probe
@@ -33,6 +34,7 @@ from assistant.conversation.result_wording import compose_result
 from assistant.conversation.summary import summarize
 from assistant.conversation.triage import assess, compute_scores, fill, join_names
 from assistant.understanding.emergencies import Finding
+from assistant.understanding.understand import OPENING
 
 log = logging.getLogger(__name__)
 
@@ -223,13 +225,42 @@ class DialogCore:
         intent_id = self.state.intent or "emergency"
         said = self.msg("emergency")
         full = f"{preface} {said}" if preface else said
-        result = Result(intent_id, "emergency", (), full, said)
+        causes, sources = self._emergency_causes(text)
+        if causes:
+            names = join_names([c.name for c in causes], self.knowledge.system.words.conjunction("and"))
+            full = f"{full} {self.msg('result_causes', causes=names)}"
+        refs = tuple(CauseRef(c.id, c.name) for c in causes)
+        result = Result(intent_id, "emergency", refs, full, said, sources)
         self.state.result = result
         self.state.complaint = self.state.complaint or text
         events: list[Event] = [IntentMatched("emergency", 100, text), result]
         if self.settings.summary_path and self.intent is not None:
             events.append(self._summary(self.settings.summary_path))
         return events + self._end("completed")
+
+    def _emergency_causes(self, text: str) -> tuple[list[Cause], tuple[str, ...]]:
+        """The causes an emergency names: those that fit everything said, for the intent being
+        asked about or the one named in the same breath ("my calf is hot and I'm gasping"). The
+        emergency counts as a yes to the red-flag questions about it; none when no intent is known.
+        """
+        understander = self.knowledge.understander
+        intent = self.intent
+        if intent is None:
+            top = understander.understand(text, OPENING, check_emergency=False).top
+            if top is None or top.score < self.knowledge.system.confirm_score:
+                return [], ()
+            intent = top.intent
+        concepts = understander.emergencies.concepts_in(understander.hearing.hear(text).clauses)
+        answers = dict(self.state.answers)
+        for question in intent.questions:
+            if (
+                question.red_flag
+                and question.kind == "yes_no"
+                and concepts & understander.asks_about(question)
+            ):
+                answers[question.id] = "yes"
+        assessment = assess(intent, answers, emergency=True)
+        return [c for c, _ in assessment.causes], tuple(s.cite() for s in assessment.sources)
 
     def _summary(self, path: str | None) -> Summary:
         intent, result = self.intent, self.state.result
