@@ -31,7 +31,7 @@ from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.probe import Probe
 from assistant.conversation.result_wording import compose_result
-from assistant.conversation.summary import summarize
+from assistant.conversation.summary import IN_PASSING, summarize
 from assistant.conversation.triage import assess, compute_scores, fill, join_names
 from assistant.understanding.emergencies import Finding
 from assistant.understanding.understand import OPENING
@@ -87,6 +87,8 @@ class ConversationState:
     #: emergency came from one of the recognizer's other hypotheses.
     check_best: str | None = None
     check_phase: Phase = "complaint"
+    #: Questions answered in passing (question id -> value and the words), used when reached.
+    mentioned: dict[str, tuple[str, str]] = field(default_factory=dict)
     check_ask: Ask | None = None
 
 
@@ -140,12 +142,30 @@ class DialogCore:
     def _next(self) -> list[Event]:
         intent = self.intent
         assert intent is not None
+        events: list[Event] = []
         question = self._next_question(intent)
+        while question is not None and question.id in self.state.mentioned:
+            # Said in passing already: taken as the answer, not asked again.
+            value, heard = self.state.mentioned.pop(question.id)
+            self._record(question, value, IN_PASSING + heard)
+            events.append(Answer(question.id, value, heard, source="mentioned"))
+            question = self._next_question(intent)
         if question is None:
-            return self._result()
+            return events + self._result()
         self.state.current = question.id
         self.state.questions_asked += 1
-        return [self._ask_question(question)]
+        return [*events, self._ask_question(question)]
+
+    def _note_mentions(self, text: str) -> None:
+        """Remember the questions ``text`` answers in passing (not those already answered)."""
+        intent = self.intent
+        if intent is None or not text:
+            return
+        understander = self.knowledge.understander
+        heard = understander.hearing.hear(text)
+        for mention in understander.mentions.find(heard, intent.questions):
+            if mention.question not in self.state.answers:
+                self.state.mentioned[mention.question] = (mention.value, text)
 
     def _next_question(self, intent: Intent) -> Question | None:
         answers = self.state.answers
@@ -189,6 +209,7 @@ class DialogCore:
         events: list[Event] = [Answer(question.id, value, text)]
         if question.red_flag and value == "yes":
             return events + self._result(emergency=True)
+        self._note_mentions(text)
         return events + self._next()
 
     def _record(self, question: Question, value: AnswerValue, heard: str) -> None:
@@ -252,14 +273,15 @@ class DialogCore:
             intent = top.intent
         concepts = understander.emergencies.concepts_in(understander.hearing.hear(text).clauses)
         answers = dict(self.state.answers)
-        for question in intent.questions:
-            if (
-                question.red_flag
-                and question.kind == "yes_no"
-                and concepts & understander.asks_about(question)
-            ):
-                answers[question.id] = "yes"
+        flags = [q for q in intent.questions if q.red_flag and q.kind == "yes_no"]
+        about = [q for q in flags if concepts & understander.asks_about(q)]
+        for question in about:
+            answers[question.id] = "yes"
+        if not any(answers.get(q.id) == "yes" for q in flags):
+            return [], ()  # no red flag of the intent is about it: its everyday causes do not fit
         assessment = assess(intent, answers, emergency=True)
+        if assessment.common:
+            return [], ()
         return [c for c, _ in assessment.causes], tuple(s.cite() for s in assessment.sources)
 
     def _summary(self, path: str | None) -> Summary:

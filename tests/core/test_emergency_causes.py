@@ -1,0 +1,42 @@
+"""An emergency said before or between the questions names the causes that fit what was said."""
+
+from __future__ import annotations
+
+from assistant.base.events import Result
+from assistant.base.settings import Settings
+from assistant.content.knowledge import Knowledge
+from assistant.conversation.dialog import Dialog
+from tests.support import fixed_clock, talk
+
+
+def result_of(knowledge: Knowledge, *lines: str) -> Result:
+    events = talk(Dialog(knowledge, Settings(offer_summary=False), clock=fixed_clock), *lines)
+    results = [e for e in events if isinstance(e, Result)]
+    assert len(results) == 1
+    return results[0]
+
+
+def test_a_leg_complaint_with_an_emergency_names_its_causes(shipped_knowledge: Knowledge) -> None:
+    result = result_of(shipped_knowledge, "my calf is hot and I'm coughing up blood")
+    assert result.triage == "emergency"
+    assert result.text.startswith("Call 911 now")
+    assert [c.id for c in result.causes][:1] == ["pulmonary_embolism"]
+    assert result.sources
+
+
+def test_an_emergency_between_the_questions_names_the_causes(shipped_knowledge: Knowledge) -> None:
+    result = result_of(shipped_knowledge, "my lower leg feels warm", "my foot has gone white and ice cold")
+    assert result.triage == "emergency"
+    assert "acute_limb_ischaemia" in [c.id for c in result.causes]
+
+
+def test_no_everyday_cause_is_named_for_an_emergency_no_red_flag_is_about(toy_knowledge: Knowledge) -> None:
+    result = result_of(toy_knowledge, "my toe is blue and cold")
+    assert result.triage == "emergency"
+    assert result.causes == ()
+
+
+def test_an_emergency_with_no_complaint_names_no_cause(shipped_knowledge: Knowledge) -> None:
+    result = result_of(shipped_knowledge, "I can't breathe")
+    assert result.triage == "emergency"
+    assert result.causes == ()
