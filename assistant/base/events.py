@@ -94,6 +94,8 @@ class Answer:
     heard: str
     #: True when the value was assumed rather than said (an unsure red flag counted as yes).
     assumed: bool = False
+    #: "said" in answer to the question, or "mentioned" in passing before it was asked.
+    source: Literal["said", "mentioned"] = "said"
     type: Literal["answer"] = field(default="answer", init=False)
 
     spoken = None
@@ -110,6 +112,8 @@ class Answer:
         }
         if self.assumed:
             out["assumed"] = True
+        if self.source != "said":
+            out["from"] = self.source
         return out
 
 

@@ -45,6 +45,10 @@ class Question:
     sources: tuple[str, ...] = ()
     #: A short clinical label for summaries ("Calf tenderness"); the question itself when empty.
     label: str = ""
+    #: yes_no only: phrases that answer the question when said in passing, at the opening or in
+    #: any answer ("I had my hip done" for recent surgery). Said plainly they mean yes; denied in
+    #: the same clause ("I haven't got a temperature") they mean no, except for a red flag.
+    mentions: tuple[str, ...] = ()
 
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices)

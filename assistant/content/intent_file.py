@@ -42,6 +42,7 @@ QUESTION_KEYS = {
     "choices",
     "range",
     "answers",
+    "mentions",
     "sources",
 }
 CAUSE_KEYS = {"id", "name", "says", "advice", "level", "base", "evidence", "sources"}
@@ -190,6 +191,14 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
         rng = _range(r, (*path, "range"), m.get("range"), kind)
         answers = _answer_words(r, (*path, "answers"), m.get("answers"), kind)
         srcs = r.texts((*path, "sources"), m.get("sources"), what="sources")
+        mentions = r.texts((*path, "mentions"), m.get("mentions"), what="mentions")
+        if mentions and kind not in (None, "yes_no"):
+            r.report(
+                (*path, "mentions"),
+                "mentions (phrases said in passing) belong to a yes_no question",
+                key=True,
+            )
+            mentions = ()
         if red_flag and kind not in (None, "yes_no"):
             r.report((*path, "red_flag"), "only a yes_no question can be a red flag; set kind: yes_no")
         if qid and kind and ask:
@@ -198,6 +207,8 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
             )
             if label:
                 q = replace(q, label=label)
+            if mentions:
+                q = replace(q, mentions=tuple(mentions))
             out.append((q, path))
     return out
 

@@ -192,6 +192,7 @@ class Dialog(RepairTurns):
         self.state.intent = intent.id
         self.state.complaint = heard
         events: list[Event] = [IntentMatched(intent.id, score, heard)]
+        self._note_mentions(heard)
         if intent.intro:
             events.append(Say(fill(intent.intro, emergency_number=self.number)))
         return events + self._next()

@@ -138,6 +138,12 @@ def summarize(
     return "\n".join(out) + "\n"
 
 
+#: Marks what was answered in passing, before the question was reached (see the dialog).
+IN_PASSING = "in passing: "
+
+
 def _render(line: Line) -> str:
+    if line.said.startswith(IN_PASSING):
+        return f'- {line.label}: {line.value} (mentioned in passing: "{line.said[len(IN_PASSING) :]}")'
     said = f' (said: "{line.said}")' if line.said and line.said.lower() != line.value else ""
     return f"- {line.label}: {line.value}{said}"

@@ -20,6 +20,7 @@ from assistant.understanding.commands import CommandRecognizer
 from assistant.understanding.emergencies import EmergencyDetector, Finding
 from assistant.understanding.hearing import Heard, Hearing
 from assistant.understanding.matcher import IntentMatch, IntentMatcher
+from assistant.understanding.mentions import MentionFinder
 from assistant.understanding.normalize import Normalizer
 
 ExpectKind = Literal["open", "yes_no", "choice", "number"]
@@ -147,6 +148,11 @@ class Understander:
         known = self.matcher.postings
         stop = self.normalizer.stopwords
         return any(w not in known and w not in stop and not w.isdigit() for w in words)
+
+    @cached_property
+    def mentions(self) -> MentionFinder:
+        negations = frozenset(w for n in self.system.words.negations for w in self.normalizer.tokens(n))
+        return MentionFinder(self.normalizer, negations)
 
     @cached_property
     def emergencies(self) -> EmergencyDetector:
