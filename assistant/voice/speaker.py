@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -142,6 +143,9 @@ class Pyttsx3Speaker:
         self._closed = False
         self._files = NumberedFiles(save_dir) if save_dir is not None else None
         self._tmp = Path(tempfile.mkdtemp(prefix="assistant-speech-"))
+        # Removed on close(), and in any case when the speaker is collected or the program exits:
+        # the last reply must not stay behind in /tmp.
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._tmp, True)
         self._voice = self._resolve_voice(voice) if voice else None
         if playback and self._problem is None:
             available, reason = self._player.probe()
@@ -226,7 +230,7 @@ class Pyttsx3Speaker:
 
     def close(self) -> None:
         self._closed = True
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._cleanup()
 
 
 class FileSpeaker(Pyttsx3Speaker):

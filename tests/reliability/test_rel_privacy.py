@@ -148,3 +148,40 @@ def test_no_log_record_at_warning_or_above_holds_user_words(
     leaking = [r for r in caplog.records if MARK in r.getMessage() and r.levelno > logging.DEBUG]
     assert leaking == []
     assert any(MARK in r.getMessage() for r in caplog.records), "debug logging should include the words"
+
+
+@pytest.mark.voice
+def test_a_voice_run_leaves_no_reply_audio_in_the_temporary_folder(tmp_path: Path) -> None:
+    """The last reply was left in /tmp/assistant-speech-*/sentence.wav after every voice run."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    wav = tmp_path / "turn.wav"
+    subprocess.run(["espeak-ng", "-w", str(wav), "my calf feels hot"], check=True, capture_output=True)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "--wav",
+            str(wav),
+            "--json",
+            "--save-audio",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list((tmp_path / "out").glob("*.wav"))  # replies were rendered
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("assistant")] == []
