@@ -274,6 +274,16 @@ def _answer_words(
     m = r.mapping(path, value, what="answers", allowed=YES_NO_VALUES)
     if m is None:
         return {}
+    for k in m:
+        if (*path, k) in r.y.boolean_words:
+            # Unquoted, YAML reads yes and no as true and false; taken as meant, but said.
+            r.report(
+                (*path, k),
+                f'write the key in quotes, "{k}": unquoted, YAML reads {k} as true or false '
+                f'(it was taken as "{k}")',
+                key=True,
+                severity="warning",
+            )
     return {k: r.texts((*path, k), v, what=f"the words for {k}") for k, v in m.items() if k in YES_NO_VALUES}
 
 

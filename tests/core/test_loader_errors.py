@@ -157,3 +157,19 @@ def test_cli_refuses_to_start_without_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "toe_pain.yaml:" in proc.stderr and "swolen" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_an_unquoted_yes_key_under_answers_is_reported(tmp_path: Path) -> None:
+    path = broken(
+        tmp_path,
+        "  - id: swollen\n    kind: yes_no\n",
+        "  - id: swollen\n    kind: yes_no\n    answers:\n      yes: [puffy]\n",
+    )
+    knowledge, problems = check_files([SYSTEM_FILE, path])
+    assert knowledge is not None  # taken as meant...
+    warnings = [str(p) for p in problems if p.severity == "warning" and "in quotes" in p.message]
+    # ...but said, at the key's line, with what to write instead.
+    assert warnings == [
+        f'{path}:{line_of(path, "yes: [puffy]")}:7: warning: write the key in quotes, "yes": '
+        'unquoted, YAML reads yes as true or false (it was taken as "yes")'
+    ]
