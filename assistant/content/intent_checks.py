@@ -25,19 +25,31 @@ def check_references(
     declared: set[str],
 ) -> None:
     by_id: dict[str, Question] = {}
+    first_at: dict[str, YamlPath] = {}
     for q, path in questions:
         if q.id in by_id:
-            r.report((*path, "id"), f"the question id {q.id!r} is used twice; give each question its own id")
+            line = r.y.at((*first_at[q.id], "id")).line
+            r.report(
+                (*path, "id"),
+                f"the question id {q.id!r} is used twice (first at line {line}); "
+                "give each question its own id",
+            )
             continue
         by_id[q.id] = q
+        first_at[q.id] = path
     score_ids = {s.id for s, _ in scores}
     for sid in score_ids & set(by_id):
         r.report(("scores", sid), f"{sid!r} is both a question and a score; rename one", key=True)
-    seen_causes: set[str] = set()
+    seen_causes: dict[str, YamlPath] = {}
     for c, path in causes:
         if c.id in seen_causes:
-            r.report((*path, "id"), f"the cause id {c.id!r} is used twice; give each cause its own id")
-        seen_causes.add(c.id)
+            line = r.y.at((*seen_causes[c.id], "id")).line
+            r.report(
+                (*path, "id"),
+                f"the cause id {c.id!r} is used twice (first at line {line}); give each cause its own id",
+            )
+            continue
+        seen_causes[c.id] = path
 
     order = [q.id for q in _asking_order([q for q, _ in questions])]
 

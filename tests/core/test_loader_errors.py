@@ -70,7 +70,8 @@ def test_unknown_answer_value(tmp_path: Path) -> None:
 def test_duplicate_question_id(tmp_path: Path) -> None:
     path = broken(tmp_path, "  - id: age", "  - id: swollen")
     problems = problems_for(path)
-    assert any("the question id 'swollen' is used twice" in p for p in problems)
+    first = line_of(path, "  - id: swollen")
+    assert any(f"the question id 'swollen' is used twice (first at line {first})" in p for p in problems)
 
 
 def test_duplicate_intent_id_across_files(tmp_path: Path) -> None:
