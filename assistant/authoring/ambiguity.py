@@ -20,7 +20,12 @@ from assistant.base.problems import Problem, display_path
 from assistant.content.knowledge import Knowledge
 
 
-def phrase_collisions(knowledge: Knowledge, items: list[LoadedIntent]) -> list[Problem]:
+def phrase_collisions(
+    knowledge: Knowledge, items: list[LoadedIntent], *, near: bool = False
+) -> list[Problem]:
+    """Phrases of ``items`` another intent of ``knowledge`` takes at least as well (errors); with
+    ``near``, also those another intent would accept (warnings: a slight rewording by the person
+    could start the wrong conversation). ``near`` matches every phrase: for a few new intents."""
     by_id = {i.intent.id: i for i in items}
     words: dict[str, frozenset[str]] = {}
     owners: dict[frozenset[str], set[str]] = defaultdict(set)
@@ -33,12 +38,25 @@ def phrase_collisions(knowledge: Knowledge, items: list[LoadedIntent]) -> list[P
     for item in items:
         intent = item.intent
         for j, phrase in enumerate(intent.phrases):
-            if len(owners[words[phrase]]) < 2:
+            if len(owners[words[phrase]]) < 2 and not near:
                 continue  # no other intent has these words: it cannot reach 100 (see above)
             matches = knowledge.matcher.match(phrase)  # built on first use: rarely needed
             own = next((m for m in matches if m.intent.id == intent.id), None)
             other = next((m for m in matches if m.intent.id != intent.id), None)
-            if other is None or (own is not None and other.score < own.score):
+            if other is None:
+                continue
+            if own is not None and other.score < own.score:
+                if near and other.score >= knowledge.system.accept_score:
+                    problems.append(
+                        Problem(
+                            item.source.at(("phrases", j)),
+                            f"the phrase {phrase!r} is close to intent {other.intent.id!r} (score "
+                            f"{other.score}, its phrase {other.phrase!r}; {knowledge.system.accept_score} "
+                            "is accepted), so a slightly different wording could start that "
+                            "conversation; add words only this intent is about",
+                            severity="warning",
+                        )
+                    )
                 continue
             line = _phrase_line(knowledge, by_id.get(other.intent.id), other.phrase)
             where = display_path(other.intent.path) + (f":{line}" if line else "")

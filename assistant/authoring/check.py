@@ -26,7 +26,7 @@ from assistant.authoring.prompt_budget import budget_message, over_budget
 from assistant.authoring.words import WordChecker, lint_system
 from assistant.authoring.workspace import SHIPPED_SYSTEM, LoadedIntent, Workspace, load_workspace
 from assistant.base.problems import Location, Problem, display_path
-from assistant.content.knowledge import Knowledge, default_intent_dirs
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, check_files, default_intent_dirs
 from assistant.content.parallel import parallel_map
 
 log = logging.getLogger(__name__)
@@ -90,12 +90,25 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
         for found in parallel_map(_lint_words, range(len(ws.intents)), (words, ws.intents)):
             problems += found
         if ambiguity:
-            problems += phrase_collisions(knowledge, ws.intents)
+            # Checking a folder of new intents: its phrases are checked against the shipped
+            # intents too, which it will be loaded beside (the walkthrough's `check my-intents`).
+            beside = _with_shipped(read) if paths else None
+            problems += phrase_collisions(beside or knowledge, ws.intents, near=beside is not None)
         problems += _budget_problems(knowledge, ws.intents)
         problems += source_problems(knowledge.system.trusted_publishers, ws.intents)
     problems += _check_conversation_tests(ws, read, knowledge)
     unique = sorted(set(problems), key=lambda p: (p.location, p.severity, p.message))
     return CheckReport(unique, len(ws.files), len(ws.intents))
+
+
+def _with_shipped(read: Sequence[Path]) -> Knowledge | None:
+    """The given files loaded beside the shipped intents (None if already among them, or if the
+    two cannot load together: the errors are then reported for the files themselves)."""
+    shipped = SHIPPED_INTENTS.resolve()
+    if any(p.resolve() == shipped or shipped in p.resolve().parents for p in read if p != SHIPPED_SYSTEM):
+        return None
+    knowledge, problems = check_files([SHIPPED_INTENTS, *(p for p in read if p != SHIPPED_SYSTEM)])
+    return knowledge if knowledge is not None and not any(p.severity == "error" for p in problems) else None
 
 
 def source_problems(publishers: Sequence[str], items: Sequence[LoadedIntent]) -> list[Problem]:

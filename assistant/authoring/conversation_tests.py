@@ -201,6 +201,7 @@ def reference_problems(cf: CaseFile, knowledge: Knowledge) -> list[Problem]:
     questions = {q.id for i in knowledge.intents for q in i.questions} | set(DIALOG_QUESTIONS)
     causes = {c.id for i in knowledge.intents for c in i.causes}
     out: list[Problem] = []
+    hinted = False
     for case in cf.cases:
         for turn in case.turns:
             e = turn.expect
@@ -212,14 +213,22 @@ def reference_problems(cf: CaseFile, knowledge: Knowledge) -> list[Problem]:
             checks += [("causes", c, causes) for c in (*(e.causes or ()), *(e.top_causes or ()))]
             for what, value, known in checks:
                 if value is not None and value not in known:
+                    hint = did_you_mean(value, known)
+                    if what == "intent" and not hint and not hinted:
+                        hint, hinted = _load_hint(cf.path), True
                     out.append(
-                        Problem(
-                            turn.location,
-                            f"{what}: {value!r} is not known to the loaded intents"
-                            + did_you_mean(value, known),
-                        )
+                        Problem(turn.location, f"{what}: {value!r} is not known to the loaded intents{hint}")
                     )
     return out
+
+
+def _load_hint(path: Path) -> str:
+    """How to load the intents a test file is about, when they are not among the loaded ones."""
+    folder = path.parent.parent if path.parent.name == "tests" else path.parent
+    return (
+        f"; if it is in another folder, load it too: assistant test {display_path(path)} "
+        f"--intents {display_path(folder)} (or list it under intents: in the test file)"
+    )
 
 
 def find_case_files(paths: Sequence[Path]) -> list[Path]:
