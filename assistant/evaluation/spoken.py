@@ -23,12 +23,13 @@ import numpy as np
 
 from assistant.base.settings import TurnWindows
 from assistant.content.knowledge import Knowledge
+from assistant.conversation.expectation import Expectation
 from assistant.evaluation.utterances import Judge, Utterance
 from assistant.understanding.phrases import answer_phrases, command_phrases
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector
 from assistant.voice.recognizer import Recognizer, listen
 from assistant.voice.run import completes, turn_config
-from assistant.voice.vocabulary import snap, speakable
+from assistant.voice.vocabulary import expected_phrases, snap, speakable
 from assistant.voice.wavinput import iter_wav_chunks
 
 RATE = 16000
@@ -150,13 +151,8 @@ class SpokenJudge:
         if expecting.kind == "open":
             return None
         system = self.knowledge.system
-        phrases = [*answer_phrases(expecting.question, system, expecting.kind), *command_phrases(system)]
-        seen: dict[str, None] = {}
-        for phrase in phrases:
-            p = speakable(phrase)
-            if p and not any(ch.isdigit() for ch in p):
-                seen.setdefault(p, None)
-        return list(seen)
+        phrases = (*answer_phrases(expecting.question, system, expecting.kind), *command_phrases(system))
+        return expected_phrases(Expectation(kind=expecting.kind, phrases=phrases))
 
     def hear(self, utterance: Utterance, wav: Path, rendering: Rendering) -> SpokenVerdict:
         allowed = self.allowed(utterance)

@@ -1,0 +1,71 @@
+"""The spoken corpus path (bench/spoken_corpus.py): labelled utterances synthesized, mixed with
+noise, heard as `--wav` hears them and labelled as the text path labels them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.content.knowledge import Knowledge
+from assistant.evaluation.spoken import Rendering, SpokenJudge, synthesize, with_noise
+from assistant.evaluation.utterances import Utterance
+from assistant.voice.run import embedded_recognizer
+
+pytestmark = [
+    pytest.mark.voice,
+    pytest.mark.skipif(
+        shutil.which("espeak-ng") is None or shutil.which("sox") is None, reason="needs espeak-ng and sox"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def judge(shipped_knowledge: Knowledge) -> SpokenJudge:
+    return SpokenJudge(
+        shipped_knowledge, embedded_recognizer(shipped_knowledge), shipped_knowledge.system.turn_windows
+    )
+
+
+def utterance(text: str, context: str, expect: str) -> Utterance:
+    return Utterance(text, context, expect, "plain", "test")
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "expect"),
+    [
+        ("my lower leg feels warm", "opening", "intent:leg_warmth"),
+        ("i can't breathe", "opening", "emergency"),
+        ("heart attack", "opening", "emergency"),
+        ("no", "red_flag", "answer:no"),
+        ("yes", "yes_no", "answer:yes"),
+    ],
+)
+def test_clean_speech_is_understood_as_the_text_path_understands_it(
+    judge: SpokenJudge, tmp_path: Path, text: str, context: str, expect: str
+) -> None:
+    u = utterance(text, context, expect)
+    rendering = Rendering("en-us", 150)
+    verdict = judge.hear(u, synthesize(text, rendering, tmp_path), rendering)
+    assert verdict.text_label == expect
+    assert verdict.spoken_label == expect, verdict.heard
+    assert verdict.agrees and not verdict.polarity_flip
+
+
+def test_noise_is_mixed_at_the_asked_ratio() -> None:
+    rng = np.random.default_rng(1)
+    speech = rng.normal(0, 3000, 16000)
+    noisy = with_noise(speech, 10.0, seed=7).astype(np.float64)
+    noise = noisy - speech
+    ratio = 10 * np.log10(np.mean(speech**2) / np.mean(noise**2))
+    assert 9.0 < ratio < 11.0
+
+
+def test_wavs_are_cached_by_text_and_rendering(tmp_path: Path) -> None:
+    a = synthesize("yes", Rendering("en-us", 150), tmp_path)
+    b = synthesize("yes", Rendering("en-us", 150), tmp_path)
+    c = synthesize("yes", Rendering("en-us", 150, 20.0), tmp_path)
+    assert a == b and a != c
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({a.name, c.name})
