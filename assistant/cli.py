@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -214,6 +215,18 @@ def run_conversation(args: argparse.Namespace) -> int:
         return exc.exit_code
 
 
+def server_conversations(argv: list[str]) -> Conversations:
+    """The conversations of a server: the content and settings the command line would load (the
+    config file and environment included), with no output of its own (the server replies)."""
+    from assistant.app.session import Conversations  # noqa: PLC0415
+
+    parser = build_parser()
+    args = parser.parse_args(["--text", *argv])
+    with_config(parser, args)
+    settings = replace(make_settings(args), offer_summary=False, summary_path=None)
+    return Conversations(load(args), settings)
+
+
 def _voice_runner() -> Callable[[VoiceOptions, Conversations, bool], int] | None:
     try:
         from assistant.voice.run import run_voice  # noqa: PLC0415 - voice deps load only when used
@@ -223,7 +236,7 @@ def _voice_runner() -> Callable[[VoiceOptions, Conversations, bool], int] | None
     return run_voice
 
 
-SUBCOMMANDS = ("check", "test", "evaluate", "evaluate-utterances", "models", "config")
+SUBCOMMANDS = ("check", "test", "evaluate", "evaluate-utterances", "models", "config", "wyoming")
 
 
 def subcommand(name: str, argv: Sequence[str]) -> int:
@@ -242,6 +255,10 @@ def subcommand(name: str, argv: Sequence[str]) -> int:
         return evaluate_command(argv, sys.stdout)
     if name == "config":
         return config_command(argv)
+    if name == "wyoming":
+        from assistant.app.wyoming_server import wyoming_command  # noqa: PLC0415
+
+        return wyoming_command(list(argv), server_conversations)
     if name == "check":
         from assistant.authoring.check import check_command  # noqa: PLC0415
 
