@@ -8,6 +8,7 @@ speech failure never loses a word, and an emergency message is never cut short.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -20,7 +21,7 @@ from assistant.base.errors import AssistantError
 from assistant.base.settings import TurnWindows
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.speech_text import SpeechText
-from assistant.speechmodels.locate import DOWNLOAD_COMMAND, ModelError, resolve_model_path
+from assistant.speechmodels.locate import DOWNLOAD_COMMAND, ENV_VAR, ModelError, resolve_model_path
 from assistant.voice.audio import AudioChunk, AudioError
 from assistant.voice.barge_in import StopListener
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
@@ -44,41 +45,75 @@ class VoiceError(AssistantError):
 
 
 def make_recognizer(options: VoiceOptions, knowledge: Knowledge, notice: TextIO) -> Recognizer:
-    """Vosk when a model is configured or installed; else the embedded English recognizer."""
+    """Vosk when a model is configured or installed; else the embedded English recognizer.
+
+    A model named on purpose (``--model``, ``VOSK_MODEL_PATH``, ``--engine vosk``) that cannot be
+    used stops with what to do. One merely found in models/ that is empty or damaged is passed
+    over for the built-in recognizer, with one warning: an appliance keeps listening.
+    """
     if options.engine != "pocketsphinx":
+        chosen = bool(options.model) or bool(os.environ.get(ENV_VAR)) or options.engine == "vosk"
         try:
-            folder = resolve_model_path(options.model)
-        except ModelError as exc:
-            raise VoiceError(str(exc)) from None
-        if folder is not None:
-            try:
-                from assistant.voice.vosk_engine import VoskModel, VoskRecognizer  # noqa: PLC0415
-            except (ImportError, OSError) as exc:
-                raise _missing_package("vosk", exc) from None
-            try:
-                model = VoskModel(folder)
-            except ModelError as exc:
-                raise VoiceError(str(exc)) from None
-            if not model.has_unk:
-                # Checking answers against free-form recognition needs a free-form model good
-                # enough to agree with it; small models without [unk] were measured not to be.
-                log.warning(
-                    "the speech model in %s has no [unk] word, so speech that is not an answer may "
-                    "be heard as one; the official small English model has it",
-                    folder,
-                )
-            return VoskRecognizer(model)
-        if options.engine == "vosk":
-            raise VoiceError(
-                f"no Vosk speech model found in models/: run `{DOWNLOAD_COMMAND}` to fetch one, "
-                "or pass --model PATH; --engine pocketsphinx uses the built-in English recognizer"
+            return _vosk_recognizer(options)
+        except _UnusableModelError as exc:
+            if chosen:
+                raise VoiceError(str(exc.error)) from None
+            notice.write(
+                f"The speech model in {exc.error.folder} cannot be used ({exc.error.reason}), so I'm "
+                f"using the built-in English recognizer. To fix it, run: {DOWNLOAD_COMMAND}\n"
             )
+            notice.flush()
+            return embedded_recognizer(knowledge)
+        except _NoModelError:
+            if options.engine == "vosk":
+                raise VoiceError(
+                    f"no Vosk speech model found in models/: run `{DOWNLOAD_COMMAND}` to fetch one, "
+                    "or pass --model PATH; --engine pocketsphinx uses the built-in English recognizer"
+                ) from None
         notice.write(
             "No Vosk speech model is installed, so I'm using the built-in English recognizer. "
             f"For better recognition, run: {DOWNLOAD_COMMAND}\n"
         )
         notice.flush()
     return embedded_recognizer(knowledge)
+
+
+class _NoModelError(Exception):
+    """No Vosk model is configured or installed."""
+
+
+class _UnusableModelError(Exception):
+    """The Vosk model folder is empty, incomplete or damaged."""
+
+    def __init__(self, error: ModelError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _vosk_recognizer(options: VoiceOptions) -> Recognizer:
+    try:
+        folder = resolve_model_path(options.model)
+    except ModelError as exc:
+        raise _UnusableModelError(exc) from None
+    if folder is None:
+        raise _NoModelError
+    try:
+        from assistant.voice.vosk_engine import VoskModel, VoskRecognizer  # noqa: PLC0415
+    except (ImportError, OSError) as exc:
+        raise _missing_package("vosk", exc) from None
+    try:
+        model = VoskModel(folder)
+        if not model.has_unk:
+            # Checking answers against free-form recognition needs a free-form model good
+            # enough to agree with it; small models without [unk] were measured not to be.
+            log.warning(
+                "the speech model in %s has no [unk] word, so speech that is not an answer may "
+                "be heard as one; the official small English model has it",
+                folder,
+            )
+        return VoskRecognizer(model)
+    except ModelError as exc:
+        raise _UnusableModelError(exc) from None
 
 
 def embedded_recognizer(knowledge: Knowledge) -> Recognizer:

@@ -92,7 +92,12 @@ class VoskRecognizer:
 
     def __init__(self, model: VoskModel | Path | str, max_alternatives: int = 3) -> None:
         self.model = model if isinstance(model, VoskModel) else VoskModel(model)
-        self._kaldi: Any = vosk.KaldiRecognizer(self.model.native, float(TARGET_RATE))
+        try:
+            self._kaldi: Any = vosk.KaldiRecognizer(self.model.native, float(TARGET_RATE))
+        except Exception as exc:  # vosk raises a bare Exception when the graph or ivector/ is damaged
+            raise ModelError(
+                self.model.folder, f"it loads but cannot make a recognizer ({exc}); the model is damaged"
+            ) from None
         self._max_alternatives = max_alternatives
         if max_alternatives:
             self._kaldi.SetMaxAlternatives(max_alternatives)
