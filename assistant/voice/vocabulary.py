@@ -105,8 +105,8 @@ def expected_phrases(expecting: Expectation) -> list[str] | None:
     Only the answers and commands, not every emergency phrase: measured on the spoken corpus,
     emergency phrases in a question's grammar pulled everyday answers into them ("sort of yeah"
     heard as "short of air", "nothing of the sort" as "coughing up blood") and made false
-    emergencies. An emergency said at a question is caught by the free-form second hearing
-    (see :mod:`assistant.voice.verify`), which knows every emergency phrase, and checked.
+    emergencies. An emergency said at a question is caught when the free-form second hearing
+    (see :mod:`assistant.voice.verify`) hears it, and then checked with one question.
     """
     if expecting.open:
         return None
