@@ -66,6 +66,8 @@ class Route:
     send_length: bool = True
     #: Send this many bytes, then hang (until the server stops) instead of sending the rest.
     stall_at: int | None = None
+    #: Send the body a few bytes at a time, this many seconds apart (a trickling server).
+    trickle: float | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,19 @@ class _Handler(BaseHTTPRequestHandler):
             end = max(route.cut_at, start)
         if route.stall_at is not None:
             end = max(route.stall_at, start)
+        if route.trickle is not None:
+            sent = start
+            try:
+                while sent < end and not state.released.is_set():
+                    self.wfile.write(body[sent : sent + 8])
+                    self.wfile.flush()
+                    sent += 8
+                    time.sleep(route.trickle)
+            except OSError:
+                pass  # the client gave up
+            state.requests.append(Seen(self.path, wanted, status, sent - start))
+            self.close_connection = True
+            return
         self.wfile.write(body[start:end])
         self.wfile.flush()
         state.requests.append(Seen(self.path, wanted, status, end - start))
@@ -520,6 +535,25 @@ def test_a_stalled_server_times_out(server: ModelServer, models: Path) -> None:
     assert result.code == 1
     assert "timed out" in result.err
     assert "resume" in result.err
+    assert not (models / NAME).exists()
+
+
+def test_a_trickling_server_is_stopped_and_the_download_can_resume(
+    server: ModelServer, models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight bytes every 20 ms never trip the per-read timeout; the rate rule stops it."""
+    from assistant.speechmodels import transfer
+
+    monkeypatch.setattr(transfer, "SLOW_WINDOW_SECONDS", 0.5)
+    monkeypatch.setattr(transfer, "SLOW_MIN_BYTES", 4096)
+    body = model_zip(NAME, payload=bytes(range(256)) * 1024)
+    url = offer(server, body)
+    server.routes[f"/{NAME}.zip"].trickle = 0.02
+    started = time.monotonic()
+    result = run(models, "download", NAME, "--catalog", url, "--timeout", "5")
+    assert time.monotonic() - started < 5
+    assert result.code == 1
+    assert "far too slowly" in result.err and "resume" in result.err
     assert not (models / NAME).exists()
 
 

@@ -6,6 +6,7 @@ import hashlib
 import http.client
 import logging
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,11 @@ from assistant.speechmodels.progress import Progress
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 256 * 1024
+#: A download must bring at least SLOW_MIN_BYTES in every SLOW_WINDOW_SECONDS, or it is stopped:
+#: a server trickling a byte at a time never trips the per-read timeout, and would hold the
+#: command forever (about 0.5 KB/s; the small English model is 40 MB).
+SLOW_WINDOW_SECONDS = 60.0
+SLOW_MIN_BYTES = 32 * 1024
 _CONTENT_RANGE_RE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
@@ -108,9 +114,11 @@ def _start_body(transfer: _Transfer, response: http.client.HTTPResponse) -> None
 
 def _copy_body(transfer: _Transfer, response: http.client.HTTPResponse, progress: Progress) -> None:
     entry = transfer.entry
+    mark_time, mark_have = time.monotonic(), transfer.have
     with transfer.partial.open("ab") as sink:
         try:
-            while chunk := response.read(CHUNK_SIZE):
+            # read1: what has arrived, without waiting for a whole chunk (a slow server is seen).
+            while chunk := response.read1(CHUNK_SIZE):
                 if transfer.have + len(chunk) > entry.size:
                     sink.close()
                     transfer.partial.unlink()
@@ -122,6 +130,13 @@ def _copy_body(transfer: _Transfer, response: http.client.HTTPResponse, progress
                 sink.write(chunk)
                 transfer.have += len(chunk)
                 progress.update(transfer.have)
+                now = time.monotonic()
+                if now - mark_time >= SLOW_WINDOW_SECONDS:
+                    if transfer.have - mark_have < SLOW_MIN_BYTES:
+                        sent = transfer.have - mark_have
+                        why = f"the server sent only {sent} bytes in {now - mark_time:.0f} s, far too slowly"
+                        raise _interrupted(transfer, why)
+                    mark_time, mark_have = now, transfer.have
         except (OSError, http.client.HTTPException) as error:
             raise _interrupted(transfer, str(error) or type(error).__name__) from error
     if transfer.have < entry.size:
