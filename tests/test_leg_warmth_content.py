@@ -261,7 +261,7 @@ def test_wells_never_lowers_urgency(intent: Intent) -> None:
             "tender": "no",
             "pattern": "none",
         },
-        {"injury": "no", "one_leg": "no", "pattern": "heavy", "known_same": "yes"},
+        {"injury": "no", "one_leg": "no", "pattern": "heavy", "known_cause": "yes", "known_same": "yes"},
         {"injury": "no", "one_leg": "yes", "sign": "joint", "numb_feet": "no", "fever": "no"},
     ]
     for base in bases:
