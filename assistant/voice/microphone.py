@@ -8,6 +8,10 @@ Microphone(...) as mic``) so the assistant's own speech is not recorded between 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType, TracebackType
@@ -36,7 +40,42 @@ class InputDevice:
     is_default: bool = False
 
 
+#: Whether the sound library was seen to start without crashing in a child process.
+_PROBED: list[bool] = []
+#: Seconds the child process may take to start the sound library.
+PROBE_SECONDS = 15.0
+
+
+def _probe_sound_library() -> None:
+    """Start the sound library once in a child process before this one touches it.
+
+    With a missing or broken ALSA configuration (``ALSA_CONFIG_PATH=/nonexistent``), PortAudio's
+    start-up aborts the whole process (SIGABRT) with no message; seen in a child, it becomes a
+    clear error here, and the caller can carry on by typing.
+    """
+    if _PROBED:
+        return
+    code = "import sounddevice; sounddevice.query_devices()"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, timeout=PROBE_SECONDS, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AudioDeviceError(f"the sound system did not start ({exc}); {_HINT}") from None
+    if done.returncode < 0:
+        name = signal.Signals(-done.returncode).name
+        where = os.environ.get("ALSA_CONFIG_PATH")
+        config = (
+            f"ALSA_CONFIG_PATH={where}" if where else "the ALSA configuration (/usr/share/alsa/alsa.conf)"
+        )
+        raise AudioDeviceError(
+            f"the sound system crashed while starting ({name}); check {config}, or {_HINT}"
+        )
+    _PROBED.append(True)
+
+
 def _sounddevice() -> ModuleType:
+    _probe_sound_library()
     try:
         import sounddevice  # noqa: PLC0415 (PortAudio is optional: text mode needs none)
     except OSError as exc:  # the PortAudio library itself is missing

@@ -369,3 +369,30 @@ def test_a_reader_that_goes_away_is_not_an_error(cli: Any) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=30) == 0
     assert err == ""
+
+
+@pytest.mark.voice
+@pytest.mark.parametrize(
+    "args", [["--list-devices"], ["--no-speech-output"]], ids=["list_devices", "microphone"]
+)
+def test_no_alsa_configuration_is_a_message_not_an_abort(tmp_path: Path, args: list[str]) -> None:
+    """With ALSA_CONFIG_PATH pointing nowhere, PortAudio's start-up aborted the process (SIGABRT)
+    with no message; now the sound system is tried in a child first."""
+    pytest.importorskip("sounddevice", reason="the microphone needs sounddevice")
+    env = {**os.environ, "ALSA_CONFIG_PATH": str(tmp_path / "nonexistent"), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode >= 0, f"killed by signal {-done.returncode}: {done.stderr}"
+    assert "Traceback" not in done.stderr
+    said = done.stdout + done.stderr
+    # Here libasound aborts without its configuration, and the message names it; where it does
+    # not abort, the ordinary "no microphone" message is enough.
+    assert ("sound system crashed" in said and "ALSA_CONFIG_PATH" in said) or "microphone" in said.lower()
