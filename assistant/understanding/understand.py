@@ -56,8 +56,6 @@ class Understanding:
     answer: str | int | None = None
     #: True when a choice answer named several options, or none in particular ("both", "yes").
     several: bool = False
-    #: Facts mentioned in passing (filled by the intents' ``mentions:``; none yet).
-    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def meaning(self) -> Meaning:
