@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from assistant.base.settings import Settings
 from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, load_knowledge
 from assistant.conversation.dialog import Dialog
 from tests.support import SYSTEM_FILE, TOY_INTENTS, DialogFactory, fixed_clock
+
+# Property tests: the default profile keeps CI fast; "long" (pytest --hypothesis-profile=long)
+# multiplies every test's examples by tests.support.LONG_FACTOR for a nightly-style run.
+settings.register_profile("long", max_examples=1000, deadline=None)
 
 
 @pytest.fixture(scope="session")

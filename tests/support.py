@@ -54,3 +54,16 @@ def run_assistant(
         env=env,
         cwd=cwd,
     )
+
+
+#: How many times more examples each property test tries under ``--hypothesis-profile=long``.
+LONG_FACTOR = 20
+
+
+def examples(n: int) -> int:
+    """``n`` property-test examples in CI; LONG_FACTOR times as many under the "long" profile
+    (``pytest --hypothesis-profile=long``, registered in tests/conftest.py): a nightly-style run."""
+    from hypothesis import settings
+
+    current = settings.default
+    return n * LONG_FACTOR if current is not None and current.max_examples >= 1000 else n

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support import examples
+
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis generates the malformed inputs")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -20,7 +22,9 @@ from assistant.base.problems import Problem  # noqa: E402
 
 TOY = Path(__file__).parent.parent / "data" / "intents" / "toe_pain.yaml"
 TOY_TEXT = TOY.read_text()
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 KEYS = [
     "intent",

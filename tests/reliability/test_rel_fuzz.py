@@ -23,6 +23,7 @@ from assistant.base.events import Ask, End, Event, Result, Say, event_to_json
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.dialog import Dialog
+from tests.support import examples
 
 #: A prefix of sensible answers for each state, and the question then pending.
 STATES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -129,7 +130,9 @@ def start_in(dialog: Dialog, state: str) -> list[Event]:
 
 
 @pytest.mark.parametrize("state", list(STATES))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(said=turns)
 def test_noise_in_every_state_never_breaks_the_conversation(
     state: str,
@@ -166,7 +169,9 @@ def test_noise_in_every_state_never_breaks_the_conversation(
         assert any(isinstance(e, Result) for e in events)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(garbage=st.lists(st.binary(max_size=200), max_size=8))
 def test_random_bytes_through_run_text(garbage: list[bytes], knowledge: Knowledge) -> None:
     """Non-UTF-8 bytes, NULs and stray newlines on stdin: JSON out stays valid, the talk goes on."""

@@ -18,6 +18,7 @@ from assistant.base.events import Ask, Error, Event
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.dialog import Dialog
+from tests.support import examples
 
 PREFIXES = {
     "complaint": (),
@@ -128,7 +129,9 @@ def _is_valid(line: str) -> bool:
     return True
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(line=st.one_of(wrong_objects.map(json.dumps), broken_json), state=st.sampled_from(list(PREFIXES)))
 def test_random_malformed_lines_are_refused(knowledge: Knowledge, line: str, state: str) -> None:
     session, recorder = session_in(knowledge, state)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from assistant.voice.audio import AudioChunk, mono_int16
 from assistant.voice.endpoint import EndpointConfig, EndpointDetector, TurnState
 from assistant.voice.wavinput import read_wav
+from tests.support import examples
 
 if TYPE_CHECKING:
     from tests.voice.conftest import Signals
@@ -124,7 +125,7 @@ def test_works_on_native_rate_stereo_chunks(sig: Signals) -> None:
     assert detector.speech_start_ms == pytest.approx(500, abs=40)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(frames=st.integers(min_value=50, max_value=5000))
 def test_result_does_not_depend_on_chunk_size(frames: int) -> None:
     rng = np.random.default_rng(1)
