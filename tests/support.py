@@ -36,22 +36,30 @@ def talk(dialog: Dialog, *lines: str) -> list[Event]:
 
 
 def run_assistant(
-    args: Sequence[str], stdin: bytes, home: Path, *, config: Path | None = None, cwd: Path = ROOT
+    args: Sequence[str],
+    stdin: bytes,
+    home: Path,
+    *,
+    config: Path | None = None,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
 ) -> subprocess.CompletedProcess[bytes]:
     """``python -m assistant *args`` with a private HOME: no user's drop-in intents or settings.
 
     Drop-in intents are read from ``config`` (``$XDG_CONFIG_HOME``; by default ``home/config``),
-    and no emergency number comes from the environment.
+    and no emergency number comes from the environment. ``env`` adds or replaces variables.
     """
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(config or home / "config")}
-    env.pop("ASSISTANT_EMERGENCY_NUMBER", None)
+    environment = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(config or home / "config")}
+    environment.pop("ASSISTANT_EMERGENCY_NUMBER", None)
+    environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
         input=stdin,
         capture_output=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
-        env=env,
+        env=environment,
         cwd=cwd,
     )
 

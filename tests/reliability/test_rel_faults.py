@@ -26,6 +26,7 @@ from assistant.base.events import End, Event, Result, Say
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.dialog import Dialog
+from tests.support import run_assistant
 
 HERE = Path(__file__).resolve().parent
 TOY_INTENTS = HERE.parent / "data" / "intents"
@@ -379,20 +380,12 @@ def test_no_alsa_configuration_is_a_message_not_an_abort(tmp_path: Path, args: l
     """With ALSA_CONFIG_PATH pointing nowhere, PortAudio's start-up aborted the process (SIGABRT)
     with no message; now the sound system is tried in a child first."""
     pytest.importorskip("sounddevice", reason="the microphone needs sounddevice")
-    env = {**os.environ, "ALSA_CONFIG_PATH": str(tmp_path / "nonexistent"), "HOME": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        timeout=120,
-        check=False,
+    done = run_assistant(
+        args, b"", tmp_path, env={"ALSA_CONFIG_PATH": str(tmp_path / "nonexistent")}, timeout=120
     )
-    assert done.returncode >= 0, f"killed by signal {-done.returncode}: {done.stderr}"
-    assert "Traceback" not in done.stderr
-    said = done.stdout + done.stderr
+    said = (done.stdout + done.stderr).decode(errors="replace")
+    assert done.returncode >= 0, f"killed by signal {-done.returncode}: {said}"
+    assert "Traceback" not in said
     # Here libasound aborts without its configuration, and the message names it; where it does
     # not abort, the ordinary "no microphone" message is enough.
     assert ("sound system crashed" in said and "ALSA_CONFIG_PATH" in said) or "microphone" in said.lower()

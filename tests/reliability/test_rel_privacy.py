@@ -22,6 +22,7 @@ from assistant.app.textio import run_text
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.dialog import Dialog
+from tests.support import run_assistant
 
 HERE = Path(__file__).resolve().parent
 TOY_INTENTS = HERE.parent / "data" / "intents"
@@ -155,7 +156,6 @@ def test_a_voice_run_leaves_no_reply_audio_in_the_temporary_folder(tmp_path: Pat
     """The last reply was left in /tmp/assistant-speech-*/sentence.wav after every voice run."""
     import shutil
     import subprocess
-    import sys
 
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
@@ -163,25 +163,9 @@ def test_a_voice_run_leaves_no_reply_audio_in_the_temporary_folder(tmp_path: Pat
     subprocess.run(["espeak-ng", "-w", str(wav), "my calf feels hot"], check=True, capture_output=True)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch), "HOME": str(tmp_path / "home")}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "--wav",
-            str(wav),
-            "--json",
-            "--save-audio",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        timeout=120,
-        check=False,
-    )
+    out = tmp_path / "out"
+    args = ["--wav", str(wav), "--json", "--save-audio", str(out)]
+    done = run_assistant(args, b"", tmp_path / "home", env={"TMPDIR": str(scratch)}, timeout=120)
     assert done.returncode == 0, done.stderr
     assert list((tmp_path / "out").glob("*.wav"))  # replies were rendered
     assert [p.name for p in scratch.iterdir() if p.name.startswith("assistant")] == []
