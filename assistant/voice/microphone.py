@@ -63,7 +63,10 @@ def _probe_sound_library() -> None:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise AudioDeviceError(f"the sound system did not start ({exc}); {_HINT}") from None
     if done.returncode < 0:
-        name = signal.Signals(-done.returncode).name
+        try:
+            name = signal.Signals(-done.returncode).name
+        except ValueError:
+            name = f"signal {-done.returncode}"
         where = os.environ.get("ALSA_CONFIG_PATH")
         config = (
             f"ALSA_CONFIG_PATH={where}" if where else "the ALSA configuration (/usr/share/alsa/alsa.conf)"
