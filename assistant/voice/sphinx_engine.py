@@ -135,14 +135,13 @@ class SphinxRecognizer:
             #: The search holding the domain LM (the decoder's default one).
             self._free_search = str(self._decoder.current_search())
             self._check_search = self._free_search
-            if check_sentences and _usable(check_sentences, known):
+            check_lm = _usable(check_sentences, known)
+            if check_lm:
                 check_file = Path(tmp) / "check.arpa"
-                check_file.write_text(
-                    build_arpa(_usable(check_sentences, known), discount_mass), encoding="utf-8"
-                )
+                check_file.write_text(build_arpa(check_lm, discount_mass), encoding="utf-8")
                 self._decoder.add_lm_file("check", str(check_file))
                 self._check_search = "check"
-        self._known_words: set[str] = set(known)
+        #: Each word the decoder knows, with its pronunciations.
         self._phones = known
         self._unknown_words: set[str] = set(missing)
         self._grammars: dict[tuple[str, ...], str] = {}
@@ -166,7 +165,7 @@ class SphinxRecognizer:
         return str(self._decoder.current_search())
 
     def _ensure_words(self, words: set[str]) -> None:
-        new = words - self._known_words - self._unknown_words
+        new = words - self._phones.keys() - self._unknown_words
         if not new:
             return
         found = self._pron.lookup(new)
@@ -175,7 +174,6 @@ class SphinxRecognizer:
             for i, phones in enumerate(variants):
                 name = word if i == 0 else f"{word}({i + 1})"
                 self._decoder.add_word(name, phones, i == len(variants) - 1)
-        self._known_words |= found.keys()
         self._phones.update(found)
         missing = new - found.keys()
         if missing:
@@ -217,7 +215,7 @@ class SphinxRecognizer:
         kept: list[str] = []
         for words in sentences:
             phrase = " ".join(words)
-            usable = all(w in self._known_words and _JSGF_WORD.match(w) for w in words)
+            usable = all(w in self._phones and _JSGF_WORD.match(w) for w in words)
             if not usable:
                 logger.debug("phrase %r has a word without pronunciation; left out", phrase)
             elif phrase not in kept:
