@@ -54,22 +54,23 @@ def make_recognizer(options: VoiceOptions, knowledge: Knowledge, notice: TextIO)
     if options.engine != "pocketsphinx":
         chosen = bool(options.model) or bool(os.environ.get(ENV_VAR)) or options.engine == "vosk"
         try:
-            return _vosk_recognizer(options)
-        except _UnusableModelError as exc:
+            recognizer = _vosk_recognizer(options)
+        except ModelError as exc:
             if chosen:
-                raise VoiceError(str(exc.error)) from None
+                raise VoiceError(str(exc)) from None
             notice.write(
-                f"The speech model in {exc.error.folder} cannot be used ({exc.error.reason}), so I'm "
+                f"The speech model in {exc.folder} cannot be used ({exc.reason}), so I'm "
                 f"using the built-in English recognizer. To fix it, run: {DOWNLOAD_COMMAND}\n"
             )
             notice.flush()
             return embedded_recognizer(knowledge)
-        except _NoModelError:
-            if options.engine == "vosk":
-                raise VoiceError(
-                    f"no Vosk speech model found in models/: run `{DOWNLOAD_COMMAND}` to fetch one, "
-                    "or pass --model PATH; --engine pocketsphinx uses the built-in English recognizer"
-                ) from None
+        if recognizer is not None:
+            return recognizer
+        if options.engine == "vosk":
+            raise VoiceError(
+                f"no Vosk speech model found in models/: run `{DOWNLOAD_COMMAND}` to fetch one, "
+                "or pass --model PATH; --engine pocketsphinx uses the built-in English recognizer"
+            )
         notice.write(
             "No Vosk speech model is installed, so I'm using the built-in English recognizer. "
             f"For better recognition, run: {DOWNLOAD_COMMAND}\n"
@@ -78,42 +79,26 @@ def make_recognizer(options: VoiceOptions, knowledge: Knowledge, notice: TextIO)
     return embedded_recognizer(knowledge)
 
 
-class _NoModelError(Exception):
-    """No Vosk model is configured or installed."""
-
-
-class _UnusableModelError(Exception):
-    """The Vosk model folder is empty, incomplete or damaged."""
-
-    def __init__(self, error: ModelError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _vosk_recognizer(options: VoiceOptions) -> Recognizer:
-    try:
-        folder = resolve_model_path(options.model)
-    except ModelError as exc:
-        raise _UnusableModelError(exc) from None
+def _vosk_recognizer(options: VoiceOptions) -> Recognizer | None:
+    """Vosk with the configured or installed model; None when there is none. ModelError when the
+    folder is empty, incomplete or damaged."""
+    folder = resolve_model_path(options.model)
     if folder is None:
-        raise _NoModelError
+        return None
     try:
         from assistant.voice.vosk_engine import VoskModel, VoskRecognizer  # noqa: PLC0415
     except (ImportError, OSError) as exc:
         raise _missing_package("vosk", exc) from None
-    try:
-        model = VoskModel(folder)
-        if not model.has_unk:
-            # Checking answers against free-form recognition needs a free-form model good
-            # enough to agree with it; small models without [unk] were measured not to be.
-            log.warning(
-                "the speech model in %s has no [unk] word, so speech that is not an answer may "
-                "be heard as one; the official small English model has it",
-                folder,
-            )
-        return VoskRecognizer(model)
-    except ModelError as exc:
-        raise _UnusableModelError(exc) from None
+    model = VoskModel(folder)
+    if not model.has_unk:
+        # Checking answers against free-form recognition needs a free-form model good
+        # enough to agree with it; small models without [unk] were measured not to be.
+        log.warning(
+            "the speech model in %s has no [unk] word, so speech that is not an answer may "
+            "be heard as one; the official small English model has it",
+            folder,
+        )
+    return VoskRecognizer(model)
 
 
 def embedded_recognizer(knowledge: Knowledge) -> Recognizer:
