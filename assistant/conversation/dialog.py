@@ -32,7 +32,7 @@ from assistant.conversation.repair_turns import RepairTurns
 from assistant.conversation.triage import fill
 from assistant.understanding.emergencies import Finding
 from assistant.understanding.normalize import MAX_CHARS, clean
-from assistant.understanding.phrases import answer_phrases, command_phrases
+from assistant.understanding.phrases import answer_and_command_phrases
 from assistant.understanding.understand import OPENING, Expecting, Understanding
 
 __all__ = ["COMPLAINT", "CONFIRM", "SAVE_SUMMARY", "ConversationState", "Dialog"]
@@ -65,25 +65,16 @@ class Dialog(RepairTurns):
             # said to the opening question: asked again, not counted against the person.
             return self._reask_plainly()
         understander = self.knowledge.understander
-        if alternatives:
-            understood = understander.understand_hypotheses(text, alternatives, self._asked())
-            if understood.heard.text != text:
-                # A possible emergency only another hearing had: checked, never acted on blindly.
-                if (
-                    understood.emergency is not None
-                    and understood.emergency.concept.id not in self.state.checked
-                ):
-                    return self._check_emergency(understood.emergency, understood.heard.text, best=text)
-                if not text:
-                    return self._not_understood()
-                if understood.meaning != "intent":
-                    understood = understander.understand(text, self._asked())
-        elif not text:
-            return self._not_understood()  # speech heard but not recognized: a miss
-        else:
+        understood = understander.understand_hypotheses(text, alternatives, self._asked())
+        finding = understood.emergency
+        if understood.heard.text != text and finding is not None:
+            # A possible emergency only another hearing had: checked once, never acted on blindly;
+            # once checked, the best hearing counts.
+            if finding.concept.id not in self.state.checked:
+                return self._check_emergency(finding, understood.heard.text, best=text)
             understood = understander.understand(text, self._asked())
-        if not understood.heard.words and not text:
-            return self._not_understood()
+        if not text and not understood.heard.words:
+            return self._not_understood()  # speech heard but not recognized: a miss
         return self._decide(understood, understood.heard.text or text)
 
     def _asked(self) -> Expecting:
@@ -159,7 +150,7 @@ class Dialog(RepairTurns):
         intent = self.intent
         question = intent.question(ask.question) if intent else None
         system = self.knowledge.system
-        phrases = [*answer_phrases(question, system, ask.kind), *command_phrases(system)]
+        phrases = answer_and_command_phrases(question, system, ask.kind)
         return Expectation(kind=ask.kind, question=ask.question, phrases=tuple(dict.fromkeys(phrases)))
 
     def _complaint(self, u: Understanding) -> list[Event]:

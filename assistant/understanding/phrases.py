@@ -63,3 +63,8 @@ def answer_phrases(question: Question | None, system: SystemPack, kind: str) -> 
         low, high = question.range if question and question.range else (0, 120)
         return [spell_number(n, system) for n in range(low, min(high, 150) + 1)]
     return []
+
+
+def answer_and_command_phrases(question: Question | None, system: SystemPack, kind: str) -> list[str]:
+    """Everything understood as an answer to a question of ``kind``, or as a command, then."""
+    return [*answer_phrases(question, system, kind), *command_phrases(system)]
