@@ -113,7 +113,7 @@ class YesNoParser:
     def _decide(self, words: Sequence[str], found: list[_Found]) -> YesNo | None:
         # What follows a correction counts ("yes, I mean no", "no wait, yes").
         for correction in self.corrections:
-            for start in _positions(words, correction):
+            for start in positions(words, correction):
                 after = [f for f in found if f.start >= start + len(correction)]
                 if after:
                     return after[-1].value
@@ -140,10 +140,11 @@ def _inside(start: int, n: int, found: list[_Found]) -> bool:
 
 
 def _at(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    return bool(_positions(words, phrase))
+    return bool(positions(words, phrase))
 
 
-def _positions(words: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
+def positions(words: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
+    """Where the phrase starts in the words, each place it does."""
     n = len(phrase)
     return [i for i in range(len(words) - n + 1) if n and tuple(words[i : i + n]) == phrase]
 
@@ -172,7 +173,7 @@ class ChoiceParser:
         for choice in question.choices:
             for phrase in (choice.id.replace("_", " "), *choice.words):
                 target = tuple(self.normalizer.tokens(phrase))
-                spans += [(i, i + len(target), choice.id) for i in _positions(words, target)]
+                spans += [(i, i + len(target), choice.id) for i in positions(words, target)]
         # A match inside a longer match does not count ("last night" is not "night").
         outer = {
             c

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.base.intents import Question
+from assistant.understanding.answers import positions
 from assistant.understanding.hearing import Heard
 from assistant.understanding.normalize import Normalizer
 
@@ -56,19 +57,12 @@ class MentionFinder:
     ) -> tuple[str, str] | None:
         for clause in clauses:
             for phrase in phrases:
-                at = _position(clause, phrase)
-                if at < 0:
+                found = positions(clause, phrase)
+                if not found:
                     continue
+                at = found[0]
                 denied = any(w in self.negations for w in clause[max(0, at - DENIAL_REACH) : at])
                 if denied and red_flag:
                     continue
                 return ("no" if denied else "yes"), " ".join(clause)
         return None
-
-
-def _position(words: Sequence[str], phrase: Sequence[str]) -> int:
-    n = len(phrase)
-    for i in range(len(words) - n + 1):
-        if tuple(words[i : i + n]) == tuple(phrase):
-            return i
-    return -1
