@@ -297,6 +297,7 @@ class Dialog(RepairTurns):
             state.answers.pop(previous, None)
             state.heard.pop(previous, None)
             state.unsure.pop(previous, None)
+            state.in_passing.discard(previous)
             question = self.intent.question(previous) if self.intent else None
             if question is not None:
                 state.current = previous

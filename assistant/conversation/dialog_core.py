@@ -31,7 +31,7 @@ from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.probe import Probe
 from assistant.conversation.result_wording import compose_result
-from assistant.conversation.summary import IN_PASSING, summarize
+from assistant.conversation.summary import summarize
 from assistant.conversation.triage import assess, compute_scores, fill, join_names
 from assistant.understanding.emergencies import Finding
 from assistant.understanding.understand import OPENING
@@ -89,6 +89,8 @@ class ConversationState:
     check_phase: Phase = "complaint"
     #: Questions answered in passing (question id -> value and the words), used when reached.
     mentioned: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Questions whose answer was taken from something said in passing.
+    in_passing: set[str] = field(default_factory=set)
     check_ask: Ask | None = None
 
 
@@ -147,7 +149,8 @@ class DialogCore:
         while question is not None and question.id in self.state.mentioned:
             # Said in passing already: taken as the answer, not asked again.
             value, heard = self.state.mentioned.pop(question.id)
-            self._record(question, value, IN_PASSING + heard)
+            self._record(question, value, heard)
+            self.state.in_passing.add(question.id)
             events.append(Answer(question.id, value, heard, source="mentioned"))
             question = self._next_question(intent)
         if question is None:
@@ -291,7 +294,16 @@ class DialogCore:
             (qid, self.state.heard.get(qid, ""), self.state.answers[qid]) for qid in self.state.history
         ]
         system = self.knowledge.system
-        text = summarize(intent, self.state.complaint, answered, result, self.clock(), self.number, system)
+        text = summarize(
+            intent,
+            self.state.complaint,
+            answered,
+            result,
+            self.clock(),
+            self.number,
+            system,
+            self.state.in_passing,
+        )
         return Summary(text, path)
 
     def _current_question(self) -> Question | None:

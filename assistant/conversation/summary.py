@@ -10,6 +10,7 @@ and the version of the content.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,8 @@ class Line:
     label: str
     said: str
     value: str
+    #: Said in passing, before the question was reached.
+    in_passing: bool = False
 
 
 def _label(question: Question, number: str) -> str:
@@ -74,8 +77,10 @@ def summarize(
     when: datetime,
     number: str,
     system: SystemPack,
+    in_passing: Collection[str] = (),
 ) -> str:
-    """The summary of one conversation; ``answered`` is (question id, heard, value) in order."""
+    """The summary of one conversation; ``answered`` is (question id, heard, value) in order;
+    ``in_passing``: the question ids answered by something said before they were reached."""
     flags: list[Line] = []
     others: list[Line] = []
     values: dict[str, AnswerValue] = {}
@@ -84,7 +89,7 @@ def summarize(
         if question is None:
             continue
         values[qid] = value
-        line = Line(_label(question, number), heard, _value(question, value))
+        line = Line(_label(question, number), heard, _value(question, value), qid in in_passing)
         (flags if question.red_flag else others).append(line)
     assessment = assess(intent, values, emergency=result.triage == "emergency")
     level = system.words.level_names.get(result.triage, result.triage.replace("_", " "))
@@ -138,12 +143,8 @@ def summarize(
     return "\n".join(out) + "\n"
 
 
-#: Marks what was answered in passing, before the question was reached (see the dialog).
-IN_PASSING = "in passing: "
-
-
 def _render(line: Line) -> str:
-    if line.said.startswith(IN_PASSING):
-        return f'- {line.label}: {line.value} (mentioned in passing: "{line.said[len(IN_PASSING) :]}")'
+    if line.in_passing:
+        return f'- {line.label}: {line.value} (mentioned in passing: "{line.said}")'
     said = f' (said: "{line.said}")' if line.said and line.said.lower() != line.value else ""
     return f"- {line.label}: {line.value}{said}"
