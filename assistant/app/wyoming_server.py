@@ -47,7 +47,6 @@ class Conversation:
     session: Session
     log: EventLog
     last_used: float = field(default_factory=time.monotonic)
-    turns: int = 0
 
 
 class ConversationPool:
@@ -63,27 +62,28 @@ class ConversationPool:
         self.idle_seconds = idle_seconds
         self.clock = clock
         self.open: dict[str, Conversation] = {}
-        #: The greeting's disclaimer (not a doctor; the emergency number), said once per conversation.
-        start = conversations.new().dialog.start()
-        self.disclaimer = next((e.text for e in start if isinstance(e, Say) and e.role == "disclaimer"), "")
 
     def reply(self, key: str, text: str) -> tuple[str, bool, bool]:
         """What to say back to ``text`` in conversation ``key``: (words, handled, still open)."""
         self._expire()
         conversation = self.open.get(key)
         first = conversation is None
+        disclaimer = ""
         if conversation is None:
             events_log = EventLog()
             session = self.conversations.new([events_log])
             session.start()
-            events_log.clear()  # the greeting and the opening question: the person already spoke
+            # Of the greeting and the opening question only the disclaimer is said (not a doctor;
+            # the emergency number): the person has already said what is wrong.
+            greeting = events_log.events
+            disclaimer = next((e.text for e in greeting if isinstance(e, Say) and e.role == "disclaimer"), "")
+            events_log.clear()
             conversation = Conversation(session, events_log)
             if len(self.open) >= MAX_CONVERSATIONS:
                 oldest = min(self.open, key=lambda k: self.open[k].last_used)
                 del self.open[oldest]
             self.open[key] = conversation
         conversation.last_used = self.clock()
-        conversation.turns += 1
         conversation.session.said(text)
         events = list(conversation.log.events)
         conversation.log.clear()
@@ -93,13 +93,13 @@ class ConversationPool:
         # Still waiting for a complaint after the first thing said: not something this assistant
         # is about (a "Did you mean...?" or an emergency has moved on from the complaint).
         in_scope = finished or conversation.session.dialog.state.phase != "complaint"
+        words = _words(events)
         if first and not in_scope:
             # Nothing this assistant is about: the client's own agent should answer instead.
             self.open.pop(key, None)
-            return _words(events), False, False
-        words = _words(events)
+            return words, False, False
         if first:
-            words = _first_words(events, words, self.disclaimer)
+            words = _first_words(events, words, disclaimer)
         return words, True, not finished
 
     def _expire(self) -> None:
