@@ -28,6 +28,7 @@ from assistant.app.output import JsonLinesOutput, Output, OutputWriteError, Text
 from assistant.base.errors import AssistantError
 from assistant.base.paths import PROJECT_MODELS_DIR, user_intents_dir
 from assistant.base.settings import Settings, checked_emergency_number
+from assistant.voice.options import DEFAULT_WAKE_PHRASE, DEFAULT_WAKE_THRESHOLD
 
 if TYPE_CHECKING:
     from assistant.app.session import Conversations
@@ -115,6 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
         default=8.0,
         help="silence before a reprompt (default 8)",
     )
+    always = p.add_argument_group("always-on (an appliance left running)")
+    always.add_argument(
+        "--always-on",
+        action="store_true",
+        help="wait for the wake phrase (or Enter, or SIGUSR1), talk, then wait again, until stopped",
+    )
+    always.add_argument(
+        "--wake-phrase", metavar="WORDS", help=f'what starts a conversation (default "{DEFAULT_WAKE_PHRASE}")'
+    )
+    always.add_argument(
+        "--wake-threshold",
+        type=float,
+        metavar="1-100",
+        help=f"how alike the words heard must be to the wake phrase (default {DEFAULT_WAKE_THRESHOLD:g}; "
+        "lower wakes more easily, and by mistake more often)",
+    )
     logs = p.add_argument_group("diagnostics")
     logs.add_argument("--debug", action="store_true", help="detailed log on stderr, including what was heard")
     logs.add_argument("--quiet", action="store_true", help="errors only (no warnings)")
@@ -157,6 +174,9 @@ def voice_options(args: argparse.Namespace) -> VoiceOptions:
         voice=args.voice,
         listen_timeout=args.listen_timeout,
         json=args.json,
+        always_on=args.always_on,
+        wake_phrase=args.wake_phrase or DEFAULT_WAKE_PHRASE,
+        wake_threshold=DEFAULT_WAKE_THRESHOLD if args.wake_threshold is None else args.wake_threshold,
     )
 
 
@@ -169,6 +189,8 @@ CONFLICTS: tuple[tuple[str, str, str], ...] = (
     ("no_summary", "summary", "--no-summary and --summary PATH contradict each other: keep one"),
     ("wav", "list_devices", "--wav takes turns from files, not from a microphone: drop --list-devices"),
     ("wav", "input_device", "--wav takes turns from files, not from a microphone: drop --input-device"),
+    ("text", "always_on", "--always-on listens for a wake phrase; --text does not listen: drop one"),
+    ("list_devices", "always_on", "--list-devices lists microphones and exits: drop --always-on"),
 )
 
 
@@ -200,6 +222,10 @@ def run_conversation(args: argparse.Namespace) -> int:
     summaries = SummaryStore(folder=args.summary_folder) if args.summary_folder else None
     conversations = Conversations(knowledge, make_settings(args), outputs, summaries=summaries)
     try:
+        if args.always_on:
+            from assistant.voice.always_on import run_always_on  # noqa: PLC0415 - voice deps on use
+
+            return run_always_on(voice_options(args), conversations)
         if not args.text:
             runner = _voice_runner()
             if runner is not None:

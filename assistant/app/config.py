@@ -20,7 +20,7 @@ from typing import Any, Literal, TextIO
 from assistant.base.errors import AssistantError
 from assistant.base.paths import config_home
 
-Kind = Literal["text", "number", "whole", "folder", "folders", "choice"]
+Kind = Literal["text", "number", "whole", "folder", "folders", "choice", "switch", "score"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,30 @@ SETTINGS: tuple[Setting, ...] = (
         "number",
         "seconds of silence before a reprompt",
         "8",
+    ),
+    Setting(
+        "always_on",
+        "always_on",
+        "ASSISTANT_ALWAYS_ON",
+        "switch",
+        "wait for the wake phrase, talk, wait again",
+        "true",
+    ),
+    Setting(
+        "wake_phrase",
+        "wake_phrase",
+        "ASSISTANT_WAKE_PHRASE",
+        "text",
+        "what starts a conversation in always-on mode",
+        '"okay assistant"',
+    ),
+    Setting(
+        "wake_threshold",
+        "wake_threshold",
+        "ASSISTANT_WAKE_THRESHOLD",
+        "score",
+        "how alike (1-100) the words heard must be to the wake phrase",
+        "90",
     ),
     Setting(
         "summary_folder",
@@ -168,6 +192,14 @@ def _checked(setting: Setting, value: Any, at: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(wrong + f"a number of seconds, e.g. {setting.name} = {setting.example}")
         return float(value)
+    if setting.kind == "switch":
+        if not isinstance(value, bool):
+            raise ConfigError(wrong + f"true or false (no quotes), e.g. {setting.name} = {setting.example}")
+        return value
+    if setting.kind == "score":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+            raise ConfigError(wrong + f"a number from 1 to 100, e.g. {setting.name} = {setting.example}")
+        return float(value)
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(wrong + f"a list of folders in quotes, e.g. {setting.name} = {setting.example}")
     return value
@@ -205,13 +237,24 @@ def _from_env(setting: Setting, raw: str) -> Any:
     try:
         if setting.kind == "whole":
             return int(raw)
-        if setting.kind == "number":
+        if setting.kind in ("number", "score"):
             return float(raw)
     except ValueError:
         raise ConfigError(f"{setting.env}={raw!r}: {setting.name} should be a number") from None
     if setting.kind == "folders":
         return [p for p in raw.split(os.pathsep) if p]
+    if setting.kind == "switch":
+        if raw.lower() in SWITCH_WORDS:
+            return SWITCH_WORDS[raw.lower()]
+        raise ConfigError(f"{setting.env}={raw!r}: {setting.name} should be 1 or 0 (true or false)")
     return raw
+
+
+#: What the environment may say for a setting that is on or off.
+SWITCH_WORDS = {
+    **dict.fromkeys(("1", "true", "yes", "on"), True),
+    **dict.fromkeys(("0", "false", "no", "off"), False),
+}
 
 
 def apply(args: argparse.Namespace, settings: Mapping[str, Effective]) -> None:

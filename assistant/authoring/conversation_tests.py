@@ -103,7 +103,9 @@ def _render_event(event: Event) -> str:
         return "           [summary]"
     if isinstance(event, Error):
         return f"           [error: {event.message}]"
-    return f"           [end: {event.reason}]"
+    if isinstance(event, End):
+        return f"           [end: {event.reason}]"
+    return f"           [{event.type}]"  # always-on mode's waiting and waking: not in a conversation
 
 
 def run_case(case: Case, knowledge: Knowledge) -> CaseResult:

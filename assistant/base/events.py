@@ -203,7 +203,48 @@ class End:
         return {"type": self.type, "reason": self.reason}
 
 
-Event = Say | Ask | IntentMatched | Answer | Result | Summary | Error | End
+@dataclass(frozen=True)
+class Waiting:
+    """Always-on mode waits for the wake phrase (or a button press) to start a conversation."""
+
+    text: str
+    #: Said aloud only when the assistant starts; after a conversation it is only shown.
+    first: bool = False
+    type: Literal["waiting"] = field(default="waiting", init=False)
+
+    @property
+    def spoken(self) -> str | None:
+        return self.text if self.first else None
+
+    def display(self) -> str | None:
+        return self.text
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "text": self.text}
+
+
+WakeCause = Literal["phrase", "button"]
+
+
+@dataclass(frozen=True)
+class Wake:
+    """Always-on mode woke up: a conversation starts (a short chime says it is listening)."""
+
+    by: WakeCause
+    #: What was heard, for a wake phrase ('' for a button).
+    heard: str = ""
+    type: Literal["wake"] = field(default="wake", init=False)
+
+    spoken = None
+
+    def display(self) -> str | None:
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": self.type, "by": self.by, "heard": self.heard}
+
+
+Event = Say | Ask | IntentMatched | Answer | Result | Summary | Error | End | Waiting | Wake
 
 
 def event_to_dict(event: Event) -> dict[str, object]:

@@ -22,7 +22,8 @@ from assistant.voice.wavinput import CHUNK_SECONDS
 
 logger = logging.getLogger(__name__)
 
-_HINT = "run with --text to continue in text mode"
+#: What every microphone error ends with: the way to carry on without one.
+TEXT_MODE_HINT = "run with --text to continue in text mode"
 
 
 class AudioDeviceError(AudioError):
@@ -61,7 +62,7 @@ def _probe_sound_library() -> None:
             [sys.executable, "-c", code], capture_output=True, timeout=PROBE_SECONDS, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise AudioDeviceError(f"the sound system did not start ({exc}); {_HINT}") from None
+        raise AudioDeviceError(f"the sound system did not start ({exc}); {TEXT_MODE_HINT}") from None
     if done.returncode < 0:
         try:
             name = signal.Signals(-done.returncode).name
@@ -72,7 +73,7 @@ def _probe_sound_library() -> None:
             f"ALSA_CONFIG_PATH={where}" if where else "the ALSA configuration (/usr/share/alsa/alsa.conf)"
         )
         raise AudioDeviceError(
-            f"the sound system crashed while starting ({name}); check {config}, or {_HINT}"
+            f"the sound system crashed while starting ({name}); check {config}, or {TEXT_MODE_HINT}"
         )
     _PROBED.append(True)
 
@@ -84,7 +85,7 @@ def _sounddevice() -> ModuleType:
     except OSError as exc:  # the PortAudio library itself is missing
         raise AudioDeviceError(
             f"no microphone support: the PortAudio library is not installed ({exc}); "
-            f"install libportaudio2, or {_HINT}"
+            f"install libportaudio2, or {TEXT_MODE_HINT}"
         ) from None
     module: ModuleType = sounddevice
     return module
@@ -102,7 +103,7 @@ def list_input_devices() -> list[InputDevice]:
         devices: Any = sd.query_devices()
         default_in = sd.default.device[0]
     except sd.PortAudioError as exc:
-        raise AudioDeviceError(f"cannot list audio devices ({exc}); {_HINT}") from None
+        raise AudioDeviceError(f"cannot list audio devices ({exc}); {TEXT_MODE_HINT}") from None
     return [
         InputDevice(
             index=int(info["index"]),
@@ -120,7 +121,7 @@ def find_input_device(spec: int | str | None) -> InputDevice:
     """The device for ``--input-device``: an index, a name substring, or None for the default."""
     devices = list_input_devices()
     if not devices:
-        raise AudioDeviceError(f"no microphone found; {_HINT}")
+        raise AudioDeviceError(f"no microphone found; {TEXT_MODE_HINT}")
     if spec is None or (isinstance(spec, str) and not spec.strip()):
         return next((d for d in devices if d.is_default), devices[0])
     if isinstance(spec, int) or spec.strip().isdigit():
@@ -133,7 +134,7 @@ def find_input_device(spec: int | str | None) -> InputDevice:
         listed = "; ".join(f"{d.index}: {d.name}" for d in devices)
         raise AudioDeviceError(
             f"no microphone matches {spec!r} (input devices: {listed}); "
-            f"choose one with --input-device, or {_HINT}"
+            f"choose one with --input-device, or {TEXT_MODE_HINT}"
         )
     return match
 
@@ -178,7 +179,9 @@ class Microphone:
             self._stream.start()
         except self._sd.PortAudioError as exc:
             self._stream = None
-            raise AudioDeviceError(f"cannot open microphone {self.device.name!r} ({exc}); {_HINT}") from None
+            raise AudioDeviceError(
+                f"cannot open microphone {self.device.name!r} ({exc}); {TEXT_MODE_HINT}"
+            ) from None
         self._converter = StreamConverter()
         logger.debug("microphone %s open at %d Hz", self.device.name, self.sample_rate)
 
@@ -211,7 +214,7 @@ class Microphone:
         try:
             data, overflowed = self._stream.read(self._frames)
         except self._sd.PortAudioError as exc:
-            raise AudioDeviceError(f"microphone stopped working ({exc}); {_HINT}") from None
+            raise AudioDeviceError(f"microphone stopped working ({exc}); {TEXT_MODE_HINT}") from None
         if overflowed:
             logger.debug("microphone input overflowed: some audio was lost")
         return self._converter.convert(AudioChunk(bytes(data), self.sample_rate, 2, 1))

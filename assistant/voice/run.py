@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -44,7 +44,9 @@ class VoiceError(AssistantError):
     """Voice mode cannot start; the message says why and what to do."""
 
 
-def make_recognizer(options: VoiceOptions, knowledge: Knowledge, notice: TextIO) -> Recognizer:
+def make_recognizer(
+    options: VoiceOptions, knowledge: Knowledge, notice: TextIO, wake_phrase: str | None = None
+) -> Recognizer:
     """Vosk when a model is configured or installed; else the embedded English recognizer.
 
     A model named on purpose (``--model``, ``VOSK_MODEL_PATH``, ``--engine vosk``) that cannot be
@@ -63,7 +65,7 @@ def make_recognizer(options: VoiceOptions, knowledge: Knowledge, notice: TextIO)
                 f"using the built-in English recognizer. To fix it, run: {DOWNLOAD_COMMAND}\n"
             )
             notice.flush()
-            return embedded_recognizer(knowledge)
+            return embedded_recognizer(knowledge, wake_phrase)
         if recognizer is not None:
             return recognizer
         if options.engine == "vosk":
@@ -76,7 +78,7 @@ def make_recognizer(options: VoiceOptions, knowledge: Knowledge, notice: TextIO)
             f"For better recognition, run: {DOWNLOAD_COMMAND}\n"
         )
         notice.flush()
-    return embedded_recognizer(knowledge)
+    return embedded_recognizer(knowledge, wake_phrase)
 
 
 def _vosk_recognizer(options: VoiceOptions) -> Recognizer | None:
@@ -101,15 +103,20 @@ def _vosk_recognizer(options: VoiceOptions) -> Recognizer | None:
     return VoskRecognizer(model)
 
 
-def embedded_recognizer(knowledge: Knowledge) -> Recognizer:
-    """The built-in English recognizer (PocketSphinx), with out-of-grammar rejection."""
+def embedded_recognizer(knowledge: Knowledge, wake_phrase: str | None = None) -> Recognizer:
+    """The built-in English recognizer (PocketSphinx), with out-of-grammar rejection; with a wake
+    phrase, it can also listen for that (:meth:`VerifiedRecognizer.hear_wake`)."""
     try:
         from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
     except (ImportError, OSError) as exc:
         raise _missing_package("pocketsphinx", exc) from None
     emergency = [speakable(p) for p in knowledge.system.commands["emergency"]]
     return VerifiedRecognizer(
-        SphinxRecognizer(opening_sentences(knowledge), check_phrases=domain_phrases(knowledge)),
+        SphinxRecognizer(
+            opening_sentences(knowledge),
+            check_phrases=domain_phrases(knowledge),
+            wake_phrases=[wake_phrase] if wake_phrase else (),
+        ),
         knowledge.yes_no_parser.parse,
         trusted=emergency,
     )
@@ -269,16 +276,25 @@ def list_devices(out: TextIO) -> int:
     return 0
 
 
-def run_voice(options: VoiceOptions, conversations: Conversations, list_only: bool = False) -> int:
-    """Run one spoken conversation (microphone, or WAV files). Returns the exit status.
+@dataclass
+class VoiceParts:
+    """What every spoken conversation of one run shares: ears, voice, and how turns end."""
 
-    ``list_only`` lists the microphones instead.
-    """
-    if list_only:
-        return list_devices(sys.stdout)
+    recognizer: Recognizer
+    #: The speaker (after the printed text, never before it), or nothing.
+    speech: Sequence[Output]
+    stop_listener: StopListener | None
+    endpoint: EndpointConfig
+    heard: Heard
+
+
+def voice_parts(
+    options: VoiceOptions, conversations: Conversations, wake_phrase: str | None = None
+) -> VoiceParts:
+    """The recognizer (listening also for ``wake_phrase``), the speaker and the stop listener."""
     knowledge = conversations.knowledge
     endpoint = EndpointConfig(no_speech_timeout_ms=max(1, round(options.listen_timeout * 1000)))
-    recognizer = make_recognizer(options, knowledge, sys.stderr)
+    recognizer = make_recognizer(options, knowledge, sys.stderr, wake_phrase)
     stop_listener = None
     if not options.wav:
         system = knowledge.system
@@ -290,26 +306,52 @@ def run_voice(options: VoiceOptions, conversations: Conversations, list_only: bo
         )
     spoken_form = SpeechText.for_system(knowledge.system, conversations.settings.emergency_number)
     speech = make_speech_output(options, sys.stderr, stop_listener, spoken_form)
-    # After the printed text, never before it; a failure or a hang is reported once and text goes on.
+    # A failure or a hang is reported once and text goes on.
     extra: Sequence[Output] = (
         [] if speech is None else [SafeOutput(TimeoutOutput(speech), "speech output", sys.stderr)]
     )
-    session = conversations.new(extra)
     terminal = sys.stdout.isatty()
     heard = Heard(sys.stdout, show=not options.json, partials=terminal and not options.json)
+    return VoiceParts(recognizer, extra, stop_listener, endpoint, heard)
+
+
+def check_wav_files(paths: Sequence[Path]) -> None:
+    """Every WAV file exists and has a readable header, before anything is said."""
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise VoiceError(f"no such WAV file: {', '.join(missing)}")
+    try:
+        for path in paths:
+            read_wav_info(path)
+    except AudioError as exc:
+        raise VoiceError(str(exc)) from None
+
+
+def run_voice(options: VoiceOptions, conversations: Conversations, list_only: bool = False) -> int:
+    """Run one spoken conversation (microphone, or WAV files). Returns the exit status.
+
+    ``list_only`` lists the microphones instead.
+    """
+    if list_only:
+        return list_devices(sys.stdout)
+    parts = voice_parts(options, conversations)
+    session = conversations.new(parts.speech)
     if options.wav:
-        missing = [str(p) for p in options.wav if not p.is_file()]
-        if missing:
-            raise VoiceError(f"no such WAV file: {', '.join(missing)}")
+        check_wav_files(options.wav)
         try:
-            for path in options.wav:
-                read_wav_info(path)  # every header is checked before the conversation starts
-            run_turns(session, recognizer, wav_turns(list(options.wav)), endpoint, heard)
+            run_turns(session, parts.recognizer, wav_turns(list(options.wav)), parts.endpoint, parts.heard)
         except AudioError as exc:
             raise VoiceError(str(exc)) from None
         return 0
     try:
-        run_turns(session, recognizer, microphone_turns(options.input_device), endpoint, heard, stop_listener)
+        run_turns(
+            session,
+            parts.recognizer,
+            microphone_turns(options.input_device),
+            parts.endpoint,
+            parts.heard,
+            parts.stop_listener,
+        )
     except AudioError as exc:
         return _offer_text_mode(session, exc, json_input=options.json)
     return 0

@@ -42,6 +42,7 @@ from assistant.voice.speaker_wav import (
     WavInfo,
     copy_private,
     read_frames,
+    write_chime,
 )
 
 __all__ = [
@@ -218,6 +219,24 @@ class Pyttsx3Speaker:
                 )
                 if result is PlayResult.stopped:
                     return SpeakOutcome.interrupted
+        return SpeakOutcome.spoken
+
+    def chime(self) -> SpeakOutcome:
+        """Play the short "I'm listening" chime (always-on mode, on waking)."""
+        if self._closed or not self._playback:
+            return SpeakOutcome.failed
+        if self._problem is not None:
+            self._warn_once()
+            return SpeakOutcome.failed
+        chime = self._tmp / "chime.wav"
+        try:
+            if not chime.exists():
+                write_chime(chime)
+            self._player.play(chime, timeout=self._base_timeout)
+        except (OSError, PlaybackError) as exc:
+            self._problem = str(exc)
+            self._warn_once()
+            return SpeakOutcome.failed
         return SpeakOutcome.spoken
 
     def _warn_once(self) -> None:

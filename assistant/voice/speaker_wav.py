@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import wave
@@ -142,3 +143,26 @@ class NumberedFiles:
             path = self.directory / f"{self._last:04d}-{safe}.wav"
             if not path.exists():
                 return path
+
+
+#: The chime of always-on mode: two short rising tones (E5 then A5), 0.22 s in all.
+CHIME_TONES = ((659.25, 0.09), (880.0, 0.13))
+CHIME_RATE = 22050
+
+
+def write_chime(path: Path) -> Path:
+    """A short, soft two-tone chime ("I'm listening") as a 16-bit mono WAV file."""
+    frames = bytearray()
+    for frequency, seconds in CHIME_TONES:
+        count = round(seconds * CHIME_RATE)
+        fade = round(0.01 * CHIME_RATE)
+        for n in range(count):
+            envelope = min(1.0, n / fade, (count - n) / fade)
+            value = round(0.3 * 32767 * envelope * math.sin(2 * math.pi * frequency * n / CHIME_RATE))
+            frames += value.to_bytes(2, "little", signed=True)
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(CHIME_RATE)
+        wav.writeframes(bytes(frames))
+    return path

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from assistant.app.output import Output
-from assistant.base.events import Ask, Event, Result, Say
+from assistant.base.events import Ask, Event, Result, Say, Waiting, Wake
 from assistant.voice.barge_in import StopListener
 from assistant.voice.options import VoiceOptions
 
@@ -34,12 +34,23 @@ class SpeechOutput:
         self.spoken_form = spoken_form
 
     def emit(self, event: Event) -> None:
+        if isinstance(event, Wake):
+            self.speaker.chime()
+            self._warn()
+            return
+        if isinstance(event, Waiting) and event.spoken:
+            self.speaker.say(self.spoken_form(event.spoken), label=event.type)
+            self._warn()
+            return
         if not isinstance(event, Say | Ask | Result):
             return
         if self.barge_in is not None and self.barge_in.requested:
             return  # "stop" was said: nothing more is spoken until the conversation has stopped
         urgent = isinstance(event, Result) and event.triage == "emergency"
         self.speaker.say(self.spoken_form(event.text), interruptible=not urgent, label=event.type)
+        self._warn()
+
+    def _warn(self) -> None:
         warning = self.speaker.pop_warning()
         if warning:
             self.warn.write(f"warning: {warning}\n")

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 _JSGF_WORD = re.compile(r"^[a-z0-9'][a-z0-9'.\-]*$")
 _MAX_GRAMMARS = 64
 _NBEST_SCAN = 20
+#: How many times the wake phrase is repeated among the opening's sentences in the wake model.
+WAKE_WEIGHT = 4
 
 
 class Pronunciations:
@@ -92,11 +94,12 @@ class SphinxRecognizer:
         max_alternatives: int = 3,
         discount_mass: float = 0.1,
         check_phrases: Sequence[str] | None = None,
+        wake_phrases: Sequence[str] = (),
     ) -> None:
         """``domain_phrases``: the sentences of the free-form (opening) language model, repeated
         as often as they should weigh. ``check_phrases``: the sentences of a second, plainer
         language model used by :meth:`hear_freely` to check a constrained answer (None: the
-        first one)."""
+        first one). ``wake_phrases``: listened for by :meth:`hear_wake` (always-on mode)."""
         self._hmm = hmm or Path(pocketsphinx.get_model_path("en-us/en-us"))
         self._pron = Pronunciations(
             dictionary or Path(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"))
@@ -104,7 +107,8 @@ class SphinxRecognizer:
         self._max_alternatives = max_alternatives
         sentences = split_words(domain_phrases)
         check_sentences = split_words(check_phrases or ())
-        vocabulary = {w for words in (*sentences, *check_sentences) for w in words}
+        wake_sentences = split_words(wake_phrases)
+        vocabulary = {w for words in (*sentences, *check_sentences, *wake_sentences) for w in words}
         known = self._pron.lookup(vocabulary)
         known.update(new_pronunciations(vocabulary - known.keys(), known))
         missing = vocabulary - known.keys()
@@ -141,6 +145,19 @@ class SphinxRecognizer:
                 check_file.write_text(build_arpa(check_lm, discount_mass), encoding="utf-8")
                 self._decoder.add_lm_file("check", str(check_file))
                 self._check_search = "check"
+            #: The search of always-on mode, None without wake phrases.
+            self._wake_search: str | None = None
+            wake_lm = _usable(wake_sentences, known)
+            if wake_lm:
+                # The wake phrase among everything the opening knows: other speech then has
+                # somewhere else to go, and is heard as that (measured on espeak-ng speech: no
+                # false wake in 28 minutes of other sentences, the README's "assistant" included).
+                wake_file = Path(tmp) / "wake.arpa"
+                wake_file.write_text(
+                    build_arpa([*lm_sentences, *wake_lm * WAKE_WEIGHT], discount_mass), encoding="utf-8"
+                )
+                self._decoder.add_lm_file("wake", str(wake_file))
+                self._wake_search = "wake"
         #: Each word the decoder knows, with its pronunciations.
         self._phones = known
         self._unknown_words: set[str] = set(missing)
@@ -151,7 +168,7 @@ class SphinxRecognizer:
         self._in_utterance = False
         #: The audio of the first free-form utterance, heard again once the decoder has adapted.
         self._first_audio: list[bytes] | None = []
-        #: True while the checking model listens (see :meth:`hear_freely`).
+        #: True while another model than the opening's listens (:meth:`hear_freely`, :meth:`hear_wake`).
         self._checking = False
 
     @property
@@ -198,6 +215,17 @@ class SphinxRecognizer:
         if self._in_utterance:
             self._end()
         self._decoder.activate_search(self._check_search)
+        self._phrases = None
+        self._checking = True
+
+    def hear_wake(self) -> None:
+        """Listen for the wake phrase (free-form, with the wake model); the next
+        :meth:`set_phrases` ends it. ValueError when no wake phrase was given."""
+        if self._wake_search is None:
+            raise ValueError("this recognizer was made without a wake phrase")
+        if self._in_utterance:
+            self._end()
+        self._decoder.activate_search(self._wake_search)
         self._phrases = None
         self._checking = True
 

@@ -123,6 +123,16 @@ class VerifiedRecognizer:
         self._phrases = tuple(phrases) if phrases is not None else None
         self._audio = []
 
+    def hear_wake(self) -> None:
+        """Listen for the wake phrase with the inner recognizer's wake model (free-form: nothing to
+        confirm)."""
+        hear_wake = getattr(self.inner, "hear_wake", None)
+        if not callable(hear_wake):
+            raise ValueError(f"the {self.name} recognizer cannot listen for a wake phrase")
+        hear_wake()
+        self._phrases = None
+        self._audio = []
+
     def accept(self, chunk: AudioChunk) -> str | None:
         if self._phrases is not None:
             self._audio.append(chunk)
