@@ -4,7 +4,7 @@ The microphone's audio goes through an energy gate first (the endpoint detector)
 reaches the recognizer, so a quiet room costs almost nothing. Each stretch of speech, with a
 little audio from just before it, is heard by the recognizer in its wake mode (PocketSphinx: a
 language model of the wake phrase among everything the opening knows; Vosk: a grammar of the wake
-phrase and ``[unk]``), and the words heard are compared with the wake phrase. A button (Enter, a
+phrase and ``[unk]``, or free-form with a model that has no ``[unk]``), and the words heard are compared with the wake phrase. A button (Enter, a
 signal) wakes it too, checked between chunks.
 
 PocketSphinx's keyphrase search was tried first and dropped: on espeak-ng speech it spotted none of
@@ -95,6 +95,12 @@ def wake_mode(recognizer: Recognizer, settings: WakeSettings) -> Callable[[], No
     """What puts ``recognizer`` into listening for the wake phrase."""
     if isinstance(recognizer, WakeListening):
         return recognizer.hear_wake
+    model = getattr(recognizer, "model", None)
+    if model is not None and getattr(model, "has_unk", True) is False:
+        # A grammar with no [unk] fits every sound to the wake phrase: every word would wake it.
+        # Free-form hearing with the whole model is compared with the phrase instead.
+        log.info("the speech model has no [unk] word: listening for the wake phrase free-form")
+        return lambda: recognizer.set_phrases(None)
     phrase = settings.words
     return lambda: recognizer.set_phrases([phrase])
 

@@ -103,6 +103,22 @@ def test_the_wake_phrase_wakes_and_other_speech_does_not(recognizer: Any, synth:
     assert sum(w is not None and w.by == "phrase" for w in woken) >= 3, woken
 
 
+def test_vosk_spots_its_wake_phrase_too(ko_model: Any, synth: Synth, sig: Signals) -> None:
+    # The Korean model has no [unk]: a one-phrase grammar would fit any word to the wake phrase,
+    # so it listens free-form and compares, as it must for such models.
+    from assistant.voice.vosk_engine import VoskRecognizer
+
+    spotter = WakeSpotter(VoskRecognizer(ko_model), WakeSettings("허리"))
+    quiet = sig.noise(1.0, db=-60)
+
+    def said(text: str) -> list[AudioChunk]:
+        return _chunks(np.concatenate([quiet, _speech(synth, text, "ko", 140), quiet]))
+
+    assert spotter.wait([said("아니요"), said("몰라요")], lambda: False) is None
+    woken = spotter.wait([said("허리")], lambda: False)
+    assert woken is not None and woken.heard == "허리"
+
+
 def test_a_quiet_room_never_reaches_the_recognizer(recognizer: Any, sig: Signals) -> None:
     spotter = WakeSpotter(recognizer, WakeSettings(WAKE))
     assert spotter.wait([_chunks(sig.noise(30.0, db=-55))], lambda: False) is None
