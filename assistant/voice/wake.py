@@ -4,12 +4,12 @@ The microphone's audio goes through an energy gate first (the endpoint detector)
 reaches the recognizer, so a quiet room costs almost nothing. Each stretch of speech, with a
 little audio from just before it, is heard by the recognizer in its wake mode (PocketSphinx: a
 language model of the wake phrase among everything the opening knows; Vosk: a grammar of the wake
-phrase and ``[unk]``, or free-form with a model that has no ``[unk]``), and the words heard are compared with the wake phrase. A button (Enter, a
-signal) wakes it too, checked between chunks.
+phrase and ``[unk]``, or free-form with a model that has no ``[unk]``), and the words heard are
+compared with the wake phrase. A button (Enter, a signal) wakes it too, checked between chunks.
 
 PocketSphinx's keyphrase search was tried first and dropped: on espeak-ng speech it spotted none of
 12 spoken wake phrases at any threshold from 1e-10 to 1e-100, while it still fired on other
-sentences.
+sentences (7 false hits in 12 minutes at 1e-60).
 """
 
 from __future__ import annotations
