@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from assistant.base.intents import Intent
 from assistant.understanding.normalize import Normalizer
@@ -22,6 +23,17 @@ from assistant.understanding.normalize import Normalizer
 CANDIDATES = 48
 #: Minimum similarity for a word to stand in for a known word (recognition slips).
 WORD_SIMILARITY = 75
+#: A short word (3-4 letters) one edit from a known word stands for it with this similarity, shared
+#: out among the known words it could be ("lag" is only "leg"; "bat" could be "bad" or "back").
+SHORT_SLIP = 0.5
+SHORT_SLIP_LENGTHS = range(3, 5)
+#: Beyond this many look-alikes a short word is too ambiguous to be a slip of any of them.
+SHORT_SLIP_MAX_CHOICES = 2
+#: The one letter a short slip may differ by: a vowel for a vowel ("lag" for "leg"), or a vowel or
+#: silent letter more or less ("nee" for "knee"). A consonant changed makes another word ("got" is
+#: not "hot"), so it is not a slip.
+VOWELS = frozenset("aeiouy")
+SILENT = VOWELS | frozenset("hkw")
 #: Weight of a function word ("my", "is") and of a word no phrase contains.
 STOPWORD_WEIGHT = 0.15
 UNKNOWN_WEIGHT = 1.5
@@ -86,6 +98,10 @@ class IntentMatcher:
             weights = tuple((w, self.idf[w]) for w in dict.fromkeys(entry.text.split()))
             entries[i] = _Entry(entry.text, entry.intent, weights, sum(x for _, x in weights))
         self.vocabulary = list(self.postings)
+        #: Content words short enough for a one-letter slip of a short word to be checked against.
+        self._short_vocabulary = [
+            w for w in self.vocabulary if w not in stop and len(w) - 1 <= SHORT_SLIP_LENGTHS[-1] + 1
+        ]
         self._norms = np.sqrt(np.maximum([e.total for e in entries], 1.0)) if entries else np.ones(0)
         self.keywords: dict[str, set[int]] = defaultdict(set)
         for i, intent in enumerate(self.intents):
@@ -121,10 +137,31 @@ class IntentMatcher:
                 close = process.extract(
                     word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=3
                 )
-                similar[word] = {w: s / 100 for w, s, _ in close}
+                similar[word] = {w: s / 100 for w, s, _ in close} or self._short_slip(word)
             else:
                 similar[word] = {}
         return similar
+
+    def _short_slip(self, word: str) -> dict[str, float]:
+        """The known words a short word may be a one-letter slip of ("lag" for "leg"), each with a
+        similarity that shrinks with how many there are; none when the word is too ambiguous.
+
+        Edit-distance similarity under-rates short words (one letter of three is 67%), so they
+        get this second, stricter look instead of a lower floor for every word.
+        """
+        if len(word) not in SHORT_SLIP_LENGTHS:
+            return {}
+        near = process.extract(
+            word,
+            self._short_vocabulary,
+            scorer=Levenshtein.distance,
+            score_cutoff=1,
+            limit=SHORT_SLIP_MAX_CHOICES + 1,
+        )
+        near = [(w, d, i) for w, d, i in near if _sounds_alike(word, w)]
+        if not near or len(near) > SHORT_SLIP_MAX_CHOICES:
+            return {}
+        return {w: SHORT_SLIP / len(near) for w, _, _ in near}
 
     def _candidates(self, similar: dict[str, dict[str, float]]) -> list[int]:
         """The phrases sharing the most (rare) words with the utterance.
@@ -205,3 +242,16 @@ class IntentMatcher:
                 best[i] = (max(score + 5, KEYWORD_FLOOR), phrase or word)
         ranked = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)[:3]
         return [IntentMatch(self.intents[i], min(100, round(s)), p) for i, (s, p) in ranked]
+
+
+def _sounds_alike(said: str, known: str) -> bool:
+    """Whether two words one edit apart differ only by a vowel or a silent letter."""
+    ops = Levenshtein.editops(said, known).as_list()
+    if len(ops) != 1:
+        return False
+    tag, src, dest = str(ops[0][0]), int(ops[0][1]), int(ops[0][2])
+    if tag == "replace":
+        return said[src] in VOWELS and known[dest] in VOWELS
+    if tag == "insert":
+        return known[dest] in SILENT
+    return said[src] in SILENT

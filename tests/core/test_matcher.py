@@ -87,3 +87,31 @@ def test_system_file_alone_has_no_intents() -> None:
     k = load_knowledge([SYSTEM_FILE])
     assert k.intents == ()
     assert k.matcher.match("my calf is hot") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("my bog toe hurts", "toe_pain"),  # one short word slipped, the rest intact: accepted
+        ("my big tie hurts", "toe_pain"),
+    ],
+)
+def test_short_word_slips_are_mapped_back(both: Knowledge, said: str, intent: str) -> None:
+    best = both.matcher.match(said)[0]
+    assert (best.intent.id, best.score >= both.system.accept_score) == (intent, True)
+
+
+@pytest.mark.parametrize("said", ["the log is hot", "my tie is hot", "my lag hurts"])
+def test_a_short_slip_alone_is_only_ever_a_did_you_mean(both: Knowledge, said: str) -> None:
+    best = both.matcher.match(said)[0]
+    assert best.intent.id == "leg_warmth"
+    assert both.system.confirm_score <= best.score < both.system.accept_score
+
+
+def test_short_slips_are_vowels_and_silent_letters_and_never_ambiguous(both: Knowledge) -> None:
+    similar = both.matcher._similar(["got", "nee", "lag", "bat"])
+    assert similar["got"] == {}  # a consonant changed makes another word: not "hot"
+    assert "knee" in similar["nee"]  # a silent letter left out
+    assert set(similar["lag"]) == {"leg"}
+    # The similarity is shared out among look-alikes, and a slip never counts as much as the word.
+    assert all(0 < s < 1 for found in similar.values() for s in found.values())
