@@ -156,7 +156,10 @@ def load(args: argparse.Namespace) -> Knowledge:
     from assistant.content.knowledge import default_intent_dirs, load_knowledge  # noqa: PLC0415
 
     return load_knowledge(
-        default_intent_dirs(args.intents), strict=args.strict, allow_override=args.allow_override
+        default_intent_dirs(args.intents),
+        strict=args.strict,
+        allow_override=args.allow_override,
+        cached=True,
     )
 
 

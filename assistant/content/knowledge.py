@@ -95,23 +95,42 @@ def check_files(
 
 
 def load_knowledge(
-    paths: Sequence[Path] | None = None, *, strict: bool = True, allow_override: bool = False
+    paths: Sequence[Path] | None = None,
+    *,
+    strict: bool = True,
+    allow_override: bool = False,
+    cached: bool = False,
 ) -> Knowledge:
     """Load intents from ``paths`` (default: shipped and user folders); raise IntentError on problems.
 
-    Not ``strict``: a drop-in file with errors is skipped with a warning instead.
+    Not ``strict``: a drop-in file with errors is skipped with a warning instead. ``cached``: use
+    and fill the content cache (:mod:`assistant.content.content_cache`), as the assistant does
+    when it starts.
     """
-    knowledge, problems = check_files(
-        default_intent_dirs() if paths is None else paths,
-        skip_broken=not strict,
-        allow_override=allow_override,
-    )
+    paths = default_intent_dirs() if paths is None else list(paths)
+    key = None
+    if cached:
+        from assistant.content import content_cache  # noqa: PLC0415
+
+        key = content_cache.content_key(paths, [f"strict={strict}", f"allow_override={allow_override}"])
+        hit = content_cache.read(key) if key else None
+        if hit is not None:
+            _warn(hit.warnings)
+            return Knowledge(hit.system, hit.intents)
+    knowledge, problems = check_files(paths, skip_broken=not strict, allow_override=allow_override)
+    _warn(problems)
+    if knowledge is None:
+        raise IntentError(problems)
+    if key:
+        warnings = tuple(p for p in problems if p.severity == "warning")
+        content_cache.write_soon(key, content_cache.Loaded(knowledge.system, knowledge.intents, warnings))
+    return knowledge
+
+
+def _warn(problems: Iterable[Problem]) -> None:
     for p in problems:
         if p.severity == "warning":
             log.warning("%s", p)
-    if knowledge is None:
-        raise IntentError(problems)
-    return knowledge
 
 
 # Imported late: these modules use Knowledge's parts only, never the loader.

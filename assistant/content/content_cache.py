@@ -1,0 +1,119 @@
+"""A cache of loaded and checked content, so that start-up does not read and check every YAML file.
+
+Keyed by the bytes of every intent file (and their paths and order), the program's version, the
+Python version and the loading flags: any change to any of them is a different key, so a stale
+entry is never used. Entries are JSON written by :mod:`assistant.content.cache_codec` (data only:
+reading one can build nothing but the content's own types) in ``$XDG_CACHE_HOME/assistant/content``
+(folder 0700, files 0600, written atomically). A missing, damaged or foreign entry is rebuilt
+silently. ``assistant check`` never uses it: it always reads the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant import __version__
+from assistant.base.intents import Intent, SystemPack
+from assistant.base.paths import cache_home
+from assistant.base.problems import Problem
+from assistant.content.cache_codec import BadCacheError, NotCacheableError, encode, loads
+from assistant.content.file_set import intent_files
+from assistant.content.limits import MAX_FILE_BYTES
+
+log = logging.getLogger(__name__)
+
+#: Entries kept (one per set of content); older ones are removed when a new one is written.
+KEEP = 4
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Loaded:
+    system: SystemPack
+    intents: tuple[Intent, ...]
+    #: The warnings found while checking (said again on every start, as without the cache).
+    warnings: tuple[Problem, ...]
+
+
+def cache_folder() -> Path:
+    return cache_home() / "content"
+
+
+def content_key(paths: Sequence[Path], flags: Sequence[str]) -> str | None:
+    """A key for exactly this content, or None when a file cannot be read plainly (the loader
+    then reads the files and reports what is wrong)."""
+    digest = hashlib.sha256()
+    for part in (f"format {FORMAT}", __version__, sys.version, *flags):
+        digest.update(part.encode() + b"\0")
+    try:
+        for file in intent_files(paths):
+            info = file.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
+            digest.update(str(file.resolve()).encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def read(key: str, folder: Path | None = None) -> Loaded | None:
+    """The content stored under ``key``, or None (no entry, or one that cannot be used)."""
+    path = (folder or cache_folder()) / f"{key}.json"
+    try:
+        data = loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("key") != key:
+            raise BadCacheError("an entry for other content")
+        system, intents, warnings = data["content"]
+        loaded = Loaded(system, tuple(intents), tuple(warnings))
+        if not isinstance(loaded.system, SystemPack) or not all(isinstance(i, Intent) for i in intents):
+            raise BadCacheError("not content")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        log.debug("content cache entry %s not used (%s); reading the files", path.name, exc)
+        return None
+    return loaded
+
+
+def write(key: str, loaded: Loaded, folder: Path | None = None) -> None:
+    """Store the content under ``key``; a failure is only logged (the cache is an optimisation)."""
+    folder = folder or cache_folder()
+    try:
+        content = encode([loaded.system, loaded.intents, list(loaded.warnings)])
+    except NotCacheableError as exc:
+        log.debug("content not cached: %s", exc)
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"key": key, "content": content}, out, separators=(",", ":"))
+        os.replace(tmp, folder / f"{key}.json")
+        _prune(folder)
+    except OSError as exc:
+        log.debug("content cache not written: %s", exc)
+
+
+def write_soon(key: str, loaded: Loaded) -> threading.Thread:
+    """:func:`write` in a thread of its own: the first prompt does not wait for it (encoding a
+    thousand intents takes about a second); the program finishes it before exiting."""
+    thread = threading.Thread(target=write, args=(key, loaded), name="content-cache", daemon=False)
+    thread.start()
+    return thread
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
