@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -117,11 +118,12 @@ def load_knowledge(
         if hit is not None:
             _warn(hit.warnings)
             return Knowledge(hit.system, hit.intents)
+    started = time.perf_counter()
     knowledge, problems = check_files(paths, skip_broken=not strict, allow_override=allow_override)
     _warn(problems)
     if knowledge is None:
         raise IntentError(problems)
-    if key:
+    if key and time.perf_counter() - started >= content_cache.WORTH_SECONDS:
         warnings = tuple(p for p in problems if p.severity == "warning")
         content_cache.write_soon(key, content_cache.Loaded(knowledge.system, knowledge.intents, warnings))
     return knowledge

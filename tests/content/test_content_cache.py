@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.base.intents import Intent
+from assistant.content import content_cache
 from assistant.content.cache_codec import BadCacheError, NotCacheableError, encode, loads
 from assistant.content.knowledge import SHIPPED_INTENTS, check_files, load_knowledge
 from tests.support import TOY_INTENTS
@@ -19,7 +20,9 @@ from tests.support import TOY_INTENTS
 
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The cache in a folder of the test's own, caching everything (not only slow content)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(content_cache, "WORTH_SECONDS", 0.0)
     return tmp_path / "cache" / "assistant" / "content"
 
 
@@ -118,6 +121,13 @@ def test_warnings_are_said_on_every_start(
     again = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any('"yes"' in message for message in first)
     assert again == first
+
+
+def test_content_quick_to_load_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    load_knowledge([SHIPPED_INTENTS, TOY_INTENTS], cached=True)
+    _written()
+    assert not (tmp_path / "cache").exists()  # nothing written to the person's folders
 
 
 def test_check_never_trusts_the_cache(cache_home: Path, intents: Path) -> None:
