@@ -306,7 +306,8 @@ def voice_parts(
         )
     spoken_form = SpeechText.for_system(knowledge.system, conversations.settings.emergency_number)
     speech = make_speech_output(options, sys.stderr, stop_listener, spoken_form)
-    # A failure or a hang is reported once and text goes on.
+    # Spoken after the printed text, never before it; a failure or a hang is reported once and
+    # the text goes on.
     extra: Sequence[Output] = (
         [] if speech is None else [SafeOutput(TimeoutOutput(speech), "speech output", sys.stderr)]
     )

@@ -133,22 +133,19 @@ def test_a_press_wakes_it_between_chunks(recognizer: Any, sig: Signals) -> None:
     assert woken is not None and woken.by == "button" and woken.heard == ""
 
 
-def _always_on(*wavs: Path, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", "--always-on", *VOICE_ARGS, *extra, "--wav", *map(str, wavs)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def _always_on(home: Path, *wavs: Path) -> subprocess.CompletedProcess[str]:
+    """``assistant --always-on`` hearing the WAV files, in a clean HOME."""
+    home.mkdir(exist_ok=True)
+    return run_python(
+        ["-m", "assistant", "--always-on", *VOICE_ARGS, "--wav", *map(str, wavs)], home, timeout=120
     )
 
 
-def test_conversations_one_after_another_from_wav_files(synth: Synth) -> None:
+def test_conversations_one_after_another_from_wav_files(synth: Synth, tmp_path: Path) -> None:
     chat = synth("the weather is lovely today, shall we go for a walk", "en-us", 150)
     wake, wake_gb = synth(WAKE, "en-us", 140), synth(WAKE, "en-gb", 160)
     calf, yes, stop = synth("my calf feels hot", "en-us", 140), synth("yes", "en-us", 140), synth("stop")
-    done = _always_on(chat, wake, calf, yes, chat, wake_gb, calf, stop)
+    done = _always_on(tmp_path / "home", chat, wake, calf, yes, chat, wake_gb, calf, stop)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     events = json_events(done.stdout)
@@ -167,23 +164,16 @@ def test_conversations_one_after_another_from_wav_files(synth: Synth) -> None:
 
 
 def test_always_on_flags_and_settings_are_checked(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--always-on", "--text"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2 and "--always-on" in done.stderr
-    done = _always_on(tmp_path / "none.wav")
-    assert done.returncode == 2 and "no such WAV file" in done.stderr
     home = tmp_path / "home"
+    done = _always_on(home)
+    assert done.returncode == 2 and "--wav" in done.stderr  # --wav with no file
+    done = run_python(["-m", "assistant", "--always-on", "--text"], home)
+    assert done.returncode == 2 and "--always-on" in done.stderr
+    done = _always_on(home, tmp_path / "none.wav")
+    assert done.returncode == 2 and "no such WAV file" in done.stderr
     (home / ".config" / "assistant").mkdir(parents=True)
     (home / ".config" / "assistant" / "config.toml").write_text('always_on = "yes"\nwake_threshold = 500\n')
-    env = {**clean_env(home), "XDG_CONFIG_HOME": str(home / ".config")}
-    command = [sys.executable, "-m", "assistant", "config"]
-    shown = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    shown = run_python(["-m", "assistant", "config"], home)
     assert shown.returncode == 2
     assert "config.toml:1: always_on should be true or false (no quotes)" in shown.stderr
 
