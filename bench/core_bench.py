@@ -8,7 +8,7 @@
 - time from process start to the first prompt (text mode, a fresh interpreter);
 - peak memory (RSS) of a whole text conversation.
 
-Run: .venv/bin/python bench/core_bench.py
+Run: .venv/bin/python bench/core_bench.py [--5000]  (per kind of query at 5,000 templated intents too)
 """
 
 from __future__ import annotations
@@ -148,6 +148,39 @@ def match_latency(shipped: Knowledge) -> None:
     probes += [p.replace("a", "e", 1) for p in probes[8:28]]  # slips
     probes += ["my phone feels warm", "the kettle is hot", "i have a meeting on monday", "tell me a joke"]
     report("match, shipped + 1,000 templated intents", timings(big, probes, 20))
+    sizes = (1000, 5000) if "--5000" in sys.argv else (1000,)
+    for size in sizes:
+        by_kind(shipped, templated_intents(size), size)
+
+
+#: Out-of-domain queries: chit-chat, and near-domain things that are not a body ("the car is hot").
+OUT_OF_DOMAIN = [
+    "what is the capital of france",
+    "the weather is nice today",
+    "i would like to book a table for two",
+    "can you play some music",
+    "how are you doing this morning",
+    "tell me a joke",
+    "is it going to rain tomorrow",
+    "where did i put the keys",
+    "my phone feels warm",
+    "the car is hot",
+    "my coffee is cold",
+    "the oven is burning",
+]
+
+
+def by_kind(shipped: Knowledge, intents: list[Intent], size: int) -> None:
+    """Match latency per kind of query (exact, one-word slip, out of domain) at ``size`` intents."""
+    start = time.perf_counter()
+    matcher = IntentMatcher.build([*shipped.intents, *intents], shipped.normalizer)
+    matcher.match("warm up")
+    print(f"{f'expand + index, {size:,} templated intents':<44} {time.perf_counter() - start:8.1f} s")
+    rng = random.Random(5)
+    exact = [rng.choice(i.sentences()) for i in rng.sample(intents, 40)]
+    slips = [p.replace("a", "e", 1) for p in exact]
+    for kind, queries in (("exact", exact), ("slip", slips), ("out of domain", OUT_OF_DOMAIN)):
+        report(f"match {kind}, {size:,} templated", timings(matcher, queries, 20))
 
 
 ANSWERS = [

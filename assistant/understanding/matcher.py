@@ -172,7 +172,11 @@ class IntentMatcher:
         (templates make many phrases that share the words said).
         """
         pairs = [(w, s) for known in similar.values() for w, s in known.items() if w not in self.stopwords]
-        if not pairs:
+        if not pairs and all(word in self.stopwords for word in similar):
+            # Only function words were said ("is it"): those are all there is to go on. When the
+            # words said that carry meaning are all unknown ("the capital of france"), no phrase
+            # can cover them: scanning the postings of "the" and "of" would cost most and find
+            # nothing.
             pairs = [(w, s) for known in similar.values() for w, s in known.items()]
         lists = [self.postings[w] for w, _ in pairs]
         if not lists:
