@@ -50,6 +50,10 @@ def run_always_on(options: VoiceOptions, conversations: Conversations) -> int:
         check_wav_files(options.wav)
     parts = voice_parts(options, conversations, settings.words)
     spotter = WakeSpotter(parts.recognizer, settings)
+    try:
+        spotter.prepare()  # a wake phrase it cannot hear is said now, not after the first silence
+    except WakeError as exc:
+        raise VoiceError(str(exc)) from None
     stdin = None if options.wav else sys.stdin.buffer
     try:
         with Buttons(stdin) as buttons:

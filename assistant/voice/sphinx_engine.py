@@ -147,7 +147,9 @@ class SphinxRecognizer:
                 self._check_search = "check"
             #: The search of always-on mode, None without wake phrases.
             self._wake_search: str | None = None
-            wake_lm = _usable(wake_sentences, known)
+            #: Words of the wake phrase the decoder cannot hear (no pronunciation of their own).
+            self.wake_unheard = sorted({w for words in wake_sentences for w in words} - known.keys())
+            wake_lm = [] if self.wake_unheard else _usable(wake_sentences, known)
             if wake_lm:
                 # The wake phrase among everything the opening knows: other speech then has
                 # somewhere else to go, and is heard as that (measured on espeak-ng speech: no
@@ -222,6 +224,11 @@ class SphinxRecognizer:
         """Listen for the wake phrase (free-form, with the wake model); the next
         :meth:`set_phrases` ends it. ValueError when no wake phrase was given."""
         if self._wake_search is None:
+            if self.wake_unheard:
+                raise ValueError(
+                    f"the built-in recognizer cannot hear the word {', '.join(self.wake_unheard)!s} of the "
+                    "wake phrase (too like another word it knows); choose other words"
+                )
             raise ValueError("this recognizer was made without a wake phrase")
         if self._in_utterance:
             self._end()

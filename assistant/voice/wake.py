@@ -122,10 +122,17 @@ class WakeSpotter:
         self.heard_seconds = 0.0
         self.gated_seconds = 0.0
 
+    def prepare(self) -> None:
+        """Put the recognizer into listening for the wake phrase; WakeError if it cannot."""
+        try:
+            self._prepare()
+        except ValueError as exc:
+            raise WakeError(str(exc)) from None
+
     def wait(self, streams: Iterable[Iterable[AudioChunk]], pressed: Callable[[], bool]) -> Woken | None:
         """Until woken, reading one stream after the other (a microphone: one endless stream; WAV
         files: one each). None when the streams run out first."""
-        self._prepare()
+        self.prepare()
         for stream in streams:
             try:
                 woken = self._listen(stream, pressed)

@@ -262,3 +262,22 @@ def test_no_microphone_in_always_on_mode_is_an_error_not_a_fallback(tmp_path: Pa
     assert "always-on mode needs a working microphone" in done.stderr
     assert "Traceback" not in done.stderr
     assert "text mode" not in done.stderr
+
+
+def test_a_wake_phrase_the_recognizer_cannot_hear_is_refused_at_start(synth: Synth, tmp_path: Path) -> None:
+    # "shins" is left out of the built-in dictionary (one phone from "shin"): it could never wake.
+    argv = [
+        "-m",
+        "assistant",
+        "--always-on",
+        *VOICE_ARGS,
+        "--wake-phrase",
+        "hey shins",
+        "--wav",
+        str(synth(WAKE)),
+    ]
+    done = run_python(argv, tmp_path / "home")
+    assert done.returncode == 1
+    assert "cannot hear the word shins of the wake phrase" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert json_events(done.stdout) == []  # refused before anything was said
