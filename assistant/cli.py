@@ -123,12 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="wait for the wake phrase (or Enter, or SIGUSR1), talk, then wait again, until stopped",
     )
     always.add_argument(
-        "--wake-phrase", metavar="WORDS", help=f'what starts a conversation (default "{DEFAULT_WAKE_PHRASE}")'
+        "--wake-phrase",
+        metavar="WORDS",
+        default=DEFAULT_WAKE_PHRASE,
+        help=f'what starts a conversation (default "{DEFAULT_WAKE_PHRASE}")',
     )
     always.add_argument(
         "--wake-threshold",
         type=float,
         metavar="1-100",
+        default=DEFAULT_WAKE_THRESHOLD,
         help=f"how alike the words heard must be to the wake phrase (default {DEFAULT_WAKE_THRESHOLD:g}; "
         "lower wakes more easily, and by mistake more often)",
     )
@@ -178,8 +182,8 @@ def voice_options(args: argparse.Namespace) -> VoiceOptions:
         listen_timeout=args.listen_timeout,
         json=args.json,
         always_on=args.always_on,
-        wake_phrase=args.wake_phrase or DEFAULT_WAKE_PHRASE,
-        wake_threshold=DEFAULT_WAKE_THRESHOLD if args.wake_threshold is None else args.wake_threshold,
+        wake_phrase=args.wake_phrase,
+        wake_threshold=args.wake_threshold,
     )
 
 
@@ -358,7 +362,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return subcommand(argv[0], [a for a in argv[1:] if a != "--debug"])
         parser = build_parser()
         args = parser.parse_args(argv)
-        with_config(parser, args)
+        settings = with_config(parser, args)
+        if settings["always_on"].origin != "command line" and (args.text or args.wav or args.list_devices):
+            # always_on in the config file or environment is for the appliance's plain start; a
+            # run asked to type, hear files or list microphones does just that.
+            args.always_on = False
         conflict = flag_conflict(args) or missing_input(args)
         if conflict:
             parser.error(conflict)  # exits 2 with the usage line

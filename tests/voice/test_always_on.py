@@ -172,6 +172,13 @@ def test_always_on_flags_and_settings_are_checked(tmp_path: Path) -> None:
     done = _always_on(home, tmp_path / "none.wav")
     assert done.returncode == 2 and "no such WAV file" in done.stderr
     (home / ".config" / "assistant").mkdir(parents=True)
+    # Set in the file, always-on is the plain start's; --text still types.
+    (home / ".config" / "assistant" / "config.toml").write_text("always_on = true\n")
+    typed = run_python(["-m", "assistant", "--text", "--no-summary"], home, stdin="my calf feels hot\n")
+    assert typed.returncode == 0, typed.stderr
+    assert "What's bothering you today?" in typed.stdout
+    shown = run_python(["-m", "assistant", "config"], home)
+    assert "okay assistant" in shown.stdout and "config.toml:1" in shown.stdout
     (home / ".config" / "assistant" / "config.toml").write_text('always_on = "yes"\nwake_threshold = 500\n')
     shown = run_python(["-m", "assistant", "config"], home)
     assert shown.returncode == 2
