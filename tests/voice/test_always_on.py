@@ -238,7 +238,8 @@ def test_three_conversations_through_the_microphone_then_a_clean_stop(synth: Syn
         assert process.stdout is not None
         for line in process.stdout:
             lines.append(line)
-            if sum('"type": "end"' in seen for seen in lines) == 3:
+            # Three conversations over, and waiting again (the first wait, then one after each).
+            if sum('"type": "waiting"' in seen for seen in lines) == 4:
                 ended.set()
 
     reader = threading.Thread(target=read, daemon=True)
