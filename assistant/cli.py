@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant import __version__
 from assistant.app.config import (
+    COMMAND_LINE,
     SETTINGS,
     Effective,
     FileValues,
@@ -363,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         settings = with_config(parser, args)
-        if settings["always_on"].origin != "command line" and (args.text or args.wav or args.list_devices):
+        if settings["always_on"].origin != COMMAND_LINE and (args.text or args.wav or args.list_devices):
             # always_on in the config file or environment is for the appliance's plain start; a
             # run asked to type, hear files or list microphones does just that.
             args.always_on = False

@@ -205,6 +205,10 @@ def _checked(setting: Setting, value: Any, at: str) -> Any:
     return value
 
 
+#: The origin of a setting typed on the command line (see :func:`effective`).
+COMMAND_LINE = "command line"
+
+
 @dataclass(frozen=True)
 class Effective:
     value: Any
@@ -221,7 +225,7 @@ def effective(
         if s.kind == "folders":
             given = given or None
         if given is not None and given != defaults.get(s.dest):
-            out[s.name] = Effective(given, "command line")
+            out[s.name] = Effective(given, COMMAND_LINE)
         elif environ.get(s.env, "").strip():
             out[s.name] = Effective(_from_env(s, environ[s.env]), f"environment ({s.env})")
         elif s.name in file.values:

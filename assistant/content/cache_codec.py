@@ -111,7 +111,7 @@ def _built(data: dict[str, Any]) -> Any:
         pairs = _items(data["$dict"])
         if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
             raise BadCacheError("a dict is a list of pairs")
-        return {_hashable(k): v for k, v in pairs}
+        return dict(pairs)  # a key that cannot be one (a list) is a TypeError: a bad entry
     if "$path" in data and isinstance(data["$path"], str):
         return Path(data["$path"])
     if "$regex" in data and isinstance(data["$regex"], str) and isinstance(data.get("flags"), int):
@@ -130,7 +130,3 @@ def _items(items: Any) -> list[Any]:
     if not isinstance(items, list):
         raise BadCacheError("a collection is a list")
     return items
-
-
-def _hashable(key: Any) -> Any:
-    return tuple(key) if isinstance(key, list) else key

@@ -100,7 +100,7 @@ class IntentMatcher:
         self.vocabulary = list(self.postings)
         #: Content words short enough for a one-letter slip of a short word to be checked against.
         self._short_vocabulary = [
-            w for w in self.vocabulary if w not in stop and len(w) - 1 <= SHORT_SLIP_LENGTHS[-1] + 1
+            w for w in self.vocabulary if w not in stop and len(w) <= SHORT_SLIP_LENGTHS[-1] + 1
         ]
         self._norms = np.sqrt(np.maximum([e.total for e in entries], 1.0)) if entries else np.ones(0)
         self.keywords: dict[str, set[int]] = defaultdict(set)

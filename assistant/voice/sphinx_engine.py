@@ -149,7 +149,7 @@ class SphinxRecognizer:
             self._wake_search: str | None = None
             #: Words of the wake phrase the decoder cannot hear (no pronunciation of their own).
             self.wake_unheard = sorted({w for words in wake_sentences for w in words} - known.keys())
-            wake_lm = [] if self.wake_unheard else _usable(wake_sentences, known)
+            wake_lm = [] if self.wake_unheard else wake_sentences
             if wake_lm:
                 # The wake phrase among everything the opening knows: other speech then has
                 # somewhere else to go, and is heard as that (measured on espeak-ng speech: no
