@@ -24,7 +24,7 @@ The peers run in their own virtualenv (made on first use, never a dependency of 
 the script runs itself there as a child, and gets the workload as a JSON file. A peer whose three
 runs would take longer than the budget at a size is skipped, and the table says why.
 
-Run: PYTHONPATH=. .venv/bin/python bench/peers_bench.py [--sizes 22,1000,5000] [--budget 150]
+Run: PYTHONPATH=. .venv/bin/python bench/peers_bench.py [--sizes 22,1000,5000] [--budget 150] [--ours-only]
      [--peers-venv /tmp/assistant-peers-venv]
 (PYTHONPATH=. so that a worktree measures its own ``assistant``, not the one installed in the venv.)
 """
@@ -690,31 +690,18 @@ def print_published_check(peer_rows: list[dict[str, Any]]) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--sizes", default="22,1000,5000", help="intent counts, comma-separated")
-    parser.add_argument("--budget", type=float, default=BUDGET_S, help="seconds per peer and size")
-    parser.add_argument("--peers-venv", type=Path, default=PEERS_VENV)
-    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args.child[0], args.child[1], args.budget)
-        return
-    started = time.perf_counter()
-    sizes = sorted({int(s) for s in args.sizes.split(",")})
-    work = workload(sizes)
-    python = peers_python(args.peers_venv)
+def run_peers(work: list[dict[str, Any]], venv: Path, budget: float) -> dict[str, Any]:
+    """Every peer at every size, measured by this script run as a child in the peers' virtualenv."""
+    python = peers_python(venv)
     with tempfile.TemporaryDirectory(prefix="peers-bench-") as tmp:
         workload_path, result_path = Path(tmp) / "workload.json", Path(tmp) / "results.json"
         workload_path.write_text(json.dumps(work))
-        rows, accept, confirm = ours(work, synonyms=True)
-        rows += ours(work, synonyms=False)[0]
         subprocess.run(
             [
                 str(python),
                 str(Path(__file__).resolve()),
                 "--budget",
-                str(args.budget),
+                str(budget),
                 "--child",
                 str(workload_path),
                 str(result_path),
@@ -723,10 +710,32 @@ def main() -> None:
             cwd=ROOT,
             env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
         )
-        peers = json.loads(result_path.read_text())
+        result: dict[str, Any] = json.loads(result_path.read_text())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="22,1000,5000", help="intent counts, comma-separated")
+    parser.add_argument("--budget", type=float, default=BUDGET_S, help="seconds per peer and size")
+    parser.add_argument("--peers-venv", type=Path, default=PEERS_VENV)
+    parser.add_argument("--ours-only", action="store_true", help="measure this project's matcher only")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1], args.budget)
+        return
+    started = time.perf_counter()
+    sizes = sorted({int(s) for s in args.sizes.split(",")})
+    work = workload(sizes)
+    rows, accept, confirm = ours(work, synonyms=True)
+    rows += ours(work, synonyms=False)[0]
+    peers: dict[str, Any] = {"versions": {}, "results": []}
+    if not args.ours_only:
+        peers = run_peers(work, args.peers_venv, args.budget)
     rows += peers["results"]
     rows.sort(key=lambda r: r["size"])
-    versions = ", ".join(f"{p} {v}" for p, v in peers["versions"].items())
+    versions = ", ".join(f"{p} {v}" for p, v in peers["versions"].items()) or "no peers"
     print(
         f"\nIntent matching, ours next to peers ({versions}; python {sys.version.split()[0]})\n"
         f"{N_EXACT} exact phrases, {N_SLIP} slips ({N_SOUND_ALIKE} sound-alike), {N_OOD} out of domain "

@@ -16,7 +16,7 @@ from assistant.base.intents import Intent, SystemPack
 from assistant.base.paths import SHIPPED_INTENTS, SHIPPED_SYSTEM
 from assistant.base.problems import Location, Problem, display_path
 from assistant.content.intent_file import load_intent
-from assistant.content.limits import MAX_INTENTS, too_many_intents
+from assistant.content.limits import MAX_INTENTS, SUFFIXES, too_many_intents
 from assistant.content.located_yaml import LoadedYaml, load_yaml
 from assistant.content.parallel import parallel_map
 from assistant.content.safety_floor import weakenings
@@ -71,7 +71,7 @@ def intent_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         found = (
-            sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
             if path.is_dir()
             else [path]
         )

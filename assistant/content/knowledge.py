@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.base.errors import IntentError
 from assistant.base.intents import Intent, SystemPack
 from assistant.base.paths import SHIPPED_INTENTS, user_intents_dir
 from assistant.base.problems import Problem
-from assistant.content.file_set import intent_files, read_intent_files
+
+if TYPE_CHECKING:
+    # Imported where used: the first prompt needs none of the YAML reader or the matcher (and
+    # NumPy behind it), which a start from the content cache then never waits for.
+    from assistant.understanding.answers import ChoiceParser, YesNoParser
+    from assistant.understanding.commands import CommandRecognizer
+    from assistant.understanding.emergencies import EmergencyDetector
+    from assistant.understanding.matcher import IntentMatcher
+    from assistant.understanding.normalize import Normalizer
+    from assistant.understanding.understand import Understander
 
 __all__ = [
     "SHIPPED_INTENTS",
@@ -37,18 +47,51 @@ def default_intent_dirs(extra: Sequence[Path] = ()) -> list[Path]:
     return dirs
 
 
-@dataclass
-class Knowledge:
-    """Everything the dialog knows: the system pack and the symptom intents."""
+def intent_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files to read (see :func:`assistant.content.file_set.intent_files`)."""
+    from assistant.content.file_set import intent_files as files  # noqa: PLC0415
 
-    system: SystemPack
-    intents: tuple[Intent, ...]
+    return files(paths)
+
+
+#: The intents, or a function that makes them.
+Intents = tuple[Intent, ...] | Callable[[], tuple[Intent, ...]]
+
+
+class Knowledge:
+    """Everything the dialog knows: the system pack and the symptom intents.
+
+    ``intents`` may be a function that makes them, called once, the first time they are needed
+    (content from the cache: the greeting needs only the system pack, so the first prompt does
+    not wait for a thousand intents to be built; the background warm-up builds them).
+    """
+
+    def __init__(self, system: SystemPack, intents: Intents) -> None:
+        self.system = system
+        self._make = intents if callable(intents) else None
+        self._intents = None if callable(intents) else intents
+        self._lock = threading.Lock()
+
+    @property
+    def intents(self) -> tuple[Intent, ...]:
+        if self._intents is None:
+            with self._lock:  # the warm-up thread and a first turn may both ask: made once
+                if self._intents is None:
+                    assert self._make is not None
+                    self._intents = self._make()
+                    self._make = None
+        return self._intents
+
+    def __repr__(self) -> str:
+        return f"Knowledge({len(self.intents)} intents)"
 
     def intent(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)
 
     @cached_property
     def normalizer(self) -> Normalizer:
+        from assistant.understanding.normalize import Normalizer  # noqa: PLC0415
+
         return Normalizer.from_system(self.system, self.intents)
 
     @cached_property
@@ -57,11 +100,15 @@ class Knowledge:
         elsewhere = [*(w for ws in words.body_regions.values() for w in ws)]
         elsewhere += [w for ws in self.system.emergencies.words.values() for w in ws]
         known = frozenset(t for w in elsewhere for t in self.normalizer.tokens(w))
+        from assistant.understanding.matcher import IntentMatcher  # noqa: PLC0415
+
         return IntentMatcher.build(self.intents, self.normalizer, known)
 
     @cached_property
     def understander(self) -> Understander:
         """The one place utterances are understood (emergencies, commands, intents, answers)."""
+        from assistant.understanding.understand import Understander  # noqa: PLC0415
+
         return Understander(self.system, self.intents, self.normalizer, self.matcher)
 
     @property
@@ -89,6 +136,8 @@ def check_files(
     ``skip_broken``: leave out drop-in files with errors, with a warning each (the assistant
     starting); shipped files are never left out.
     """
+    from assistant.content.file_set import read_intent_files  # noqa: PLC0415 - not on a cache hit
+
     fs = read_intent_files(list(paths), skip_broken=skip_broken, allow_override=allow_override)
     if fs.has_errors or fs.system is None:
         return None, fs.problems
@@ -133,12 +182,3 @@ def _warn(problems: Iterable[Problem]) -> None:
     for p in problems:
         if p.severity == "warning":
             log.warning("%s", p)
-
-
-# Imported late: these modules use Knowledge's parts only, never the loader.
-from assistant.understanding.answers import ChoiceParser, YesNoParser  # noqa: E402
-from assistant.understanding.commands import CommandRecognizer  # noqa: E402
-from assistant.understanding.emergencies import EmergencyDetector  # noqa: E402
-from assistant.understanding.matcher import IntentMatcher  # noqa: E402
-from assistant.understanding.normalize import Normalizer  # noqa: E402
-from assistant.understanding.understand import Understander  # noqa: E402

@@ -8,6 +8,8 @@ intents. The README states them.
 
 from __future__ import annotations
 
+#: The files of a folder that are read as intent files.
+SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
 MAX_EXPANDED_CHARS = 2_000_000

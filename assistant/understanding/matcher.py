@@ -1,26 +1,24 @@
-"""Fuzzy matching of what was said to an intent, with rapidfuzz.
+"""Fuzzy matching of what was said to an intent.
 
-Intent matching scales to thousands of intents with an inverted index: the words of the utterance
-(and words within a small edit distance, for recognition slips such as "cath" for "calf") pick a
-short list of candidate phrases by summed word rarity, and only those are scored with rapidfuzz.
+Intent matching scales to thousands of intents, written as templates or not, with an inverted
+index (:mod:`phrase_index`): the words of the utterance (and words within a small edit distance,
+for recognition slips such as "cath" for "calf") pick a short list of intents, then of their
+phrases, by summed word rarity, and only those phrases are scored.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from assistant.base.intents import Intent
 from assistant.understanding.normalize import Normalizer
+from assistant.understanding.phrase_index import STOPWORD_WEIGHT, PhraseIndex, Said
 
-#: How many candidate phrases are scored exactly after the index pass.
-CANDIDATES = 48
 #: Minimum similarity for a word to stand in for a known word (recognition slips).
 WORD_SIMILARITY = 75
 #: A short word (3-4 letters) one edit from a known word stands for it with this similarity, shared
@@ -34,14 +32,8 @@ SHORT_SLIP_MAX_CHOICES = 2
 #: not "hot"), so it is not a slip.
 VOWELS = frozenset("aeiouy")
 SILENT = VOWELS | frozenset("hkw")
-#: Weight of a function word ("my", "is") and of a word no phrase contains.
-STOPWORD_WEIGHT = 0.15
+#: Weight of a word no phrase contains.
 UNKNOWN_WEIGHT = 1.5
-#: How much more recall counts than precision (the beta of an F-measure).
-RECALL_WEIGHT = 2.0
-#: A phrase of two or more content words said whole scores at least this, however much else was said.
-COVERED_FLOOR = 82
-WHOLE = 0.999
 #: A keyword of an intent in the utterance lifts its score to at least this (the confirm band).
 KEYWORD_FLOOR = 68
 
@@ -53,15 +45,6 @@ class IntentMatch:
     phrase: str
 
 
-@dataclass(frozen=True)
-class _Entry:
-    text: str
-    intent: int
-    #: Each distinct word of the phrase with its weight, and their sum (computed once).
-    weights: tuple[tuple[str, float], ...] = ()
-    total: float = 0.0
-
-
 class IntentMatcher:
     """Finds the intent an utterance is about."""
 
@@ -69,7 +52,7 @@ class IntentMatcher:
         self,
         intents: Sequence[Intent],
         normalizer: Normalizer,
-        entries: list[_Entry],
+        texts: Sequence[tuple[str, int]],
         known_elsewhere: frozenset[str] = frozenset(),
     ) -> None:
         self.intents = tuple(intents)
@@ -77,32 +60,17 @@ class IntentMatcher:
         #: word): never taken as a slip for an intent's word ("heart" is not "heat").
         self.known_elsewhere = known_elsewhere
         self.normalizer = normalizer
-        self.entries = entries
-        lists: dict[str, list[int]] = defaultdict(list)
-        for idx, entry in enumerate(entries):
-            for word in set(entry.text.split()):
-                lists[word].append(idx)
-        #: word -> the entries that hold it, as an array the candidate pass sums over in one go.
-        self.postings = {w: np.asarray(ids, dtype=np.int64) for w, ids in lists.items()}
-        n = max(len(entries), 1)
-        stop = normalizer.stopwords
-        # How much a word counts: little for function words ("my", "is"), at least 1 for content
-        # words, more for rare ones. Words never seen in any phrase count as rare content words.
-        self.idf = {
-            w: STOPWORD_WEIGHT if w in stop else max(1.0, math.log(1 + n / len(ids)))
-            for w, ids in self.postings.items()
-        }
-        self.stopwords = stop
-        self.unknown_weight = UNKNOWN_WEIGHT
-        for i, entry in enumerate(entries):
-            weights = tuple((w, self.idf[w]) for w in dict.fromkeys(entry.text.split()))
-            entries[i] = _Entry(entry.text, entry.intent, weights, sum(x for _, x in weights))
+        self.stopwords = normalizer.stopwords
+        self.index = PhraseIndex(texts, len(self.intents), self.stopwords)
+        #: Every phrase indexed, normalised (one per set of content words of each intent).
+        self.entries = self.index.texts
+        self.postings = self.index.postings
+        self.idf = self.index.idf
         self.vocabulary = list(self.postings)
         #: Content words short enough for a one-letter slip of a short word to be checked against.
         self._short_vocabulary = [
-            w for w in self.vocabulary if w not in stop and len(w) <= SHORT_SLIP_LENGTHS[-1] + 1
+            w for w in self.vocabulary if w not in self.stopwords and len(w) <= SHORT_SLIP_LENGTHS[-1] + 1
         ]
-        self._norms = np.sqrt(np.maximum([e.total for e in entries], 1.0)) if entries else np.ones(0)
         self.keywords: dict[str, set[int]] = defaultdict(set)
         for i, intent in enumerate(self.intents):
             for kw in intent.keywords:
@@ -112,7 +80,7 @@ class IntentMatcher:
     def build(
         cls, intents: Sequence[Intent], normalizer: Normalizer, known_elsewhere: frozenset[str] = frozenset()
     ) -> IntentMatcher:
-        entries: list[_Entry] = []
+        texts: list[tuple[str, int]] = []
         for i, intent in enumerate(intents):
             # Templates say the same words in many orders and with many fillers. Scoring weighs the
             # words said, not their order, and function words barely count: one entry (the
@@ -124,8 +92,8 @@ class IntentMatcher:
                 key = frozenset(w for w in words if w not in normalizer.stopwords) or frozenset(words)
                 if text and (key not in shortest or len(text) < len(shortest[key])):
                     shortest[key] = text
-            entries.extend(_Entry(text, i) for text in shortest.values())
-        return cls(intents, normalizer, entries, known_elsewhere)
+            texts.extend((text, i) for text in shortest.values())
+        return cls(intents, normalizer, texts, known_elsewhere)
 
     def _similar(self, words: list[str]) -> dict[str, dict[str, float]]:
         """For each word said, the known words it may stand for, with a similarity from 0 to 1."""
@@ -163,89 +131,25 @@ class IntentMatcher:
             return {}
         return {w: SHORT_SLIP / len(near) for w, _, _ in near}
 
-    def _candidates(self, similar: dict[str, dict[str, float]]) -> list[int]:
-        """The phrases sharing the most (rare) words with the utterance.
-
-        Function words are skipped here: they are in most phrases and would make this pass scan
-        the whole index. They still count (a little) in the exact score. Among phrases sharing the
-        same words with the utterance, the ones with the fewest other words cover it best
-        (templates make many phrases that share the words said).
-        """
-        pairs = [(w, s) for known in similar.values() for w, s in known.items() if w not in self.stopwords]
-        if not pairs and all(word in self.stopwords for word in similar):
-            # Only function words were said ("is it"): those are all there is to go on. When the
-            # words said that carry meaning are all unknown ("the capital of france"), no phrase
-            # can cover them: scanning the postings of "the" and "of" would cost most and find
-            # nothing.
-            pairs = [(w, s) for known in similar.values() for w, s in known.items()]
-        lists = [self.postings[w] for w, _ in pairs]
-        if not lists:
-            return []
-        ids = np.concatenate(lists)
-        if not len(ids):
-            return []
-        gains = np.concatenate(
-            [np.full(len(p), self.idf[w] * sim) for p, (w, sim) in zip(lists, pairs, strict=True)]
-        )
-        summed = np.bincount(ids, weights=gains, minlength=len(self.entries))
-        touched = np.flatnonzero(summed)
-        ranked = summed[touched] / self._norms[touched]
-        if len(touched) > CANDIDATES:
-            top = np.argpartition(-ranked, CANDIDATES)[:CANDIDATES]
-            touched, ranked = touched[top], ranked[top]
-        order = np.argsort(-ranked, kind="stable")
-        return [int(i) for i in touched[order]]
-
-    def _score(self, words: list[str], similar: dict[str, dict[str, float]], entry: _Entry) -> float:
-        """How well the utterance and a phrase cover each other, rare words counting most (0-100).
-
-        Recall (how much of the phrase was said) weighs more than precision (how much of what was
-        said the phrase explains), so extra chatter around a known phrase costs little.
-        """
-        phrase_set = {w for w, _ in entry.weights}
-        got: dict[str, float] = {}
-        explained = total_said = 0.0
-        for word in words:
-            best = 0.0
-            for known, sim in similar.get(word, {}).items():
-                if known in phrase_set:
-                    best = max(best, sim)
-                    got[known] = max(got.get(known, 0.0), sim)
-            weight = self.idf.get(word, STOPWORD_WEIGHT if word in self.stopwords else self.unknown_weight)
-            explained += weight * best
-            total_said += weight
-        said = sum(weight * got[w] for w, weight in entry.weights if w in got)
-        recall = said / entry.total if entry.total else 0.0
-        precision = explained / total_said if total_said else 0.0
-        if recall == 0 or precision == 0:
-            return 0.0
-        beta2 = RECALL_WEIGHT**2
-        score = 100 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
-        content = [w for w, _ in entry.weights if w not in self.stopwords]
-        if len(content) >= 2 and all(got.get(w, 0.0) >= WHOLE for w in content):
-            # Every word of a phrase naming two things ("calf" and "hot") was said: the rest is
-            # the person's story around it ("after walking", "since the weekend").
-            score = max(score, COVERED_FLOOR + (100 - COVERED_FLOOR) * precision)
-        return score
-
     def match(self, utterance: str) -> list[IntentMatch]:
         """Best match per intent, best first (at most three)."""
         words = self.normalizer.tokens(utterance)
         if not words:
             return []
         similar = self._similar(words)
-        best: dict[int, tuple[float, str]] = {}
-        for idx in self._candidates(similar):
-            entry = self.entries[idx]
-            score = self._score(words, similar, entry)
-            if score > best.get(entry.intent, (-1.0, ""))[0]:
-                best[entry.intent] = (score, entry.text)
+        said = [Said(self._weight(word) * n, similar[word]) for word, n in Counter(words).items()]
+        found = self.index.best(said, function_words_only=all(w in self.stopwords for w in words))
+        best = {b.intent: (b.score, b.text) for b in found}
         for word in words:
             for i in self.keywords.get(word, ()):
                 score, phrase = best.get(i, (0.0, ""))
                 best[i] = (max(score + 5, KEYWORD_FLOOR), phrase or word)
         ranked = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)[:3]
         return [IntentMatch(self.intents[i], min(100, round(s)), p) for i, (s, p) in ranked]
+
+    def _weight(self, word: str) -> float:
+        """How much a word said counts: as in the phrases, or as a rare word when no phrase has it."""
+        return self.idf.get(word, STOPWORD_WEIGHT if word in self.stopwords else UNKNOWN_WEIGHT)
 
 
 def _sounds_alike(said: str, known: str) -> bool:

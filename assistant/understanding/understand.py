@@ -12,16 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.base.intents import Intent, Question, SystemPack
 from assistant.understanding.answers import SEVERAL, ChoiceParser, YesNoParser, number_in
 from assistant.understanding.commands import CommandRecognizer
 from assistant.understanding.emergencies import EmergencyDetector, Finding
 from assistant.understanding.hearing import Heard, Hearing
-from assistant.understanding.matcher import IntentMatch, IntentMatcher
 from assistant.understanding.mentions import MentionFinder
 from assistant.understanding.normalize import Normalizer
+
+if TYPE_CHECKING:  # the matcher (and NumPy) loads when it is built, not before the first prompt
+    from assistant.understanding.matcher import IntentMatch, IntentMatcher
 
 ExpectKind = Literal["open", "yes_no", "choice", "number"]
 Meaning = Literal[

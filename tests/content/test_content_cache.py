@@ -4,6 +4,7 @@ damaged or foreign, and never able to make anything but content."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import stat
 import threading
@@ -14,7 +15,8 @@ import pytest
 from assistant.base.intents import Intent
 from assistant.content import content_cache
 from assistant.content.cache_codec import BadCacheError, NotCacheableError, encode, loads
-from assistant.content.knowledge import SHIPPED_INTENTS, check_files, load_knowledge
+from assistant.content.knowledge import SHIPPED_INTENTS, check_files, intent_files, load_knowledge
+from assistant.content.limits import MAX_FILE_BYTES
 from tests.support import TOY_INTENTS
 
 
@@ -139,3 +141,45 @@ def test_check_never_trusts_the_cache(cache_home: Path, intents: Path) -> None:
     assert load_knowledge([SHIPPED_INTENTS, intents], cached=True).intents == ()
     knowledge, _ = check_files([SHIPPED_INTENTS, intents])
     assert knowledge is not None and len(knowledge.intents) >= 2
+
+
+def test_the_key_covers_every_file_the_loader_reads(tmp_path: Path) -> None:
+    folder = tmp_path / "drop-ins"
+    folder.mkdir()
+    for name in ("b.yaml", "a.yml", ".yaml", "notes.txt", "c.yaml.bak"):
+        (folder / name).write_text("intent: x\n")
+    (folder / "folder.yaml").mkdir()  # a folder named like a file is not read
+    (folder / "linked.yaml").symlink_to(folder / "b.yaml")
+    (folder / "dangling.yaml").symlink_to(folder / "gone.yaml")
+    single = tmp_path / "single.yaml"
+    single.write_text("intent: y\n")
+    paths = [SHIPPED_INTENTS, folder, single]
+    read = [str(p.absolute()) for p in intent_files(paths)]
+    listed = content_cache._files(paths)
+    once = list({os.path.realpath(f): f for f in reversed(listed)}.values())[::-1]
+    assert once == read  # the same files in the same order; a second name for one is only extra
+    assert len(listed) == len(read) + 1  # linked.yaml
+    assert content_cache.content_key(paths, []) is not None
+
+
+def test_the_key_is_the_bytes_not_the_file_times(tmp_path: Path) -> None:
+    """A same-size edit with the file's times put back (as copying tools do) is a new key."""
+    file = tmp_path / "toe.yaml"
+    file.write_text("intent: toe\ntitle: a sore toe\n")
+    before = content_cache.content_key([file], [])
+    info = file.stat()
+    file.write_text("intent: toe\ntitle: a hot toe!\n")
+    os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert file.stat().st_size == info.st_size and file.stat().st_mtime_ns == info.st_mtime_ns
+    assert content_cache.content_key([file], []) != before
+    assert content_cache.content_key([file], ["strict=True"]) != content_cache.content_key([file], [])
+
+
+def test_no_key_for_a_file_the_loader_would_refuse(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    assert content_cache.content_key([big], []) is None
+    assert content_cache.content_key([tmp_path / "missing.yaml"], []) is None
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    assert content_cache.content_key([fifo], []) is None  # refused, not waited on
