@@ -21,7 +21,7 @@ from assistant.authoring.near_phrases import NearPhrases, own_floor
 from assistant.authoring.workspace import LoadedIntent
 from assistant.base.problems import Problem, display_path
 from assistant.content.knowledge import Knowledge
-from assistant.understanding.matcher import COVERED_FLOOR
+from assistant.understanding.phrase_index import COVERED_FLOOR
 
 
 def phrase_collisions(

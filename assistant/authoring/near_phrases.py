@@ -2,7 +2,7 @@
 
 ``assistant check my-intents`` asks, for each phrase, whether another intent scores at least the
 accept score (or at least the phrase's own intent). Matching all of them is quadratic: each match
-weighs every phrase sharing a common word ("my", "hurts", "leg"). But the matcher's score is an
+weighs every intent sharing a common word ("hurts", "leg") with the phrase. But the matcher's score is an
 F-measure that weighs recall (how much of a known phrase was said) four times as much as precision,
 so a score of ``t`` needs a recall of at least ``4t / (5 - t)``: the words a phrase shares with
 another intent's phrase must carry most of that phrase's weight, rare words weighing most.
@@ -13,16 +13,20 @@ phrases that share no word of the second one's prefix cannot reach the score; a 
 of another's content words (the matcher's "said whole" floor) shares its rarest word, which is always
 in its prefix. So only the known phrases with a prefix word of the phrase can take it, and rare words
 have short lists: finding them is linear. When one of those shares enough of its weight with the
-phrase, the phrase (like any phrase with a word no known phrase has, whose close spellings the
-matcher would look up, or with another intent's keyword) goes through the real matcher, as before:
-it alone decides what is reported.
+phrase, the phrase goes through the real matcher, as before: it alone decides what is reported.
+So does any phrase with a word no known phrase has (the matcher would look up its close
+spellings), with another intent's keyword, or whose words so many intents have that its own
+might not be among the few the matcher scores.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from assistant.understanding.matcher import COVERED_FLOOR, RECALL_WEIGHT, IntentMatcher
+import numpy as np
+
+from assistant.understanding.matcher import IntentMatcher
+from assistant.understanding.phrase_index import COVERED_FLOOR, RECALL_WEIGHT, SHORTLIST
 
 #: The matcher rounds its scores: anything from half a point below the threshold may reach it.
 ROUNDING = 0.5
@@ -41,15 +45,18 @@ def min_recall(score: float) -> float:
 
 
 class NearPhrases:
-    """The known phrases (the matcher's entries) indexed by the words of their prefixes."""
+    """The known phrases (the matcher's) indexed by the words of their prefixes."""
 
     def __init__(self, matcher: IntentMatcher, score: float) -> None:
         self.matcher = matcher
         self.need = min_recall(score)
         idf = matcher.idf
+        starts = matcher.index.starts
+        #: The intent (the matcher's number for it) of each known phrase.
+        self.owner = np.repeat(np.arange(len(starts) - 1), np.diff(starts)).tolist()
         self.index: dict[str, list[int]] = defaultdict(list)
-        for e, entry in enumerate(matcher.entries):
-            words = sorted(dict.fromkeys(entry.text.split()), key=lambda w: (-idf[w], w))
+        for e, text in enumerate(matcher.entries):
+            words = sorted(dict.fromkeys(text.split()), key=lambda w: (-idf[w], w))
             total = sum(idf[w] for w in words)
             rest = total
             for word in words:
@@ -57,28 +64,42 @@ class NearPhrases:
                 rest -= idf[word]
                 if rest < self.need * total - EPSILON:
                     break
-        #: Intents (by the matcher's index) with each one-word keyword.
+        #: Intents (by the matcher's number) with each one-word keyword.
         self.keywords = {word: set(owners) for word, owners in matcher.keywords.items()}
 
     def may_be_taken(self, phrase: str, own: int) -> bool:
-        """Whether an intent other than ``own`` (the matcher's index of the phrase's intent) could
-        score ``phrase`` at the threshold: False only when it certainly cannot."""
+        """Whether ``phrase`` of intent ``own`` (the matcher's number for it) could be scored at the
+        threshold by another intent, or miss its own: False only when neither can happen."""
         matcher = self.matcher
         words = set(matcher.normalizer.tokens(phrase))
         if not words or any(w not in matcher.postings for w in words):
             return True  # a word no phrase has: the matcher would look up its close spellings
         if any(self.keywords.get(w, set()) - {own} for w in words):
             return True
+        if self._crowded(words - matcher.stopwords):
+            return True
         seen: set[int] = set()
         for word in words:
             for e in self.index.get(word, ()):
-                entry = matcher.entries[e]
-                if entry.intent == own or e in seen:
+                if self.owner[e] == own or e in seen:
                     continue
                 seen.add(e)
-                if self._reaches(words, entry.text.split()):
+                if self._reaches(words, matcher.entries[e].split()):
                     return True
         return False
+
+    def _crowded(self, content: set[str]) -> bool:
+        """Whether so many intents have every content word of the phrase (in some phrase of
+        theirs) that its own intent might not be among those the matcher scores."""
+        lists = sorted((self.matcher.index.intent_postings[w] for w in content), key=len)
+        if not lists or len(lists[0]) <= SHORTLIST:
+            return False
+        common = lists[0]
+        for other in lists[1:]:
+            common = np.intersect1d(common, other, assume_unique=True)
+            if len(common) <= SHORTLIST:
+                return False
+        return True
 
     def _reaches(self, said: set[str], known: list[str]) -> bool:
         """Whether saying the words ``said`` covers enough of the known phrase's words to score."""
@@ -91,8 +112,8 @@ class NearPhrases:
 
 
 def own_floor(matcher: IntentMatcher, phrase: str) -> float:
-    """The least score a phrase gets from its own intent: a phrase of two or more content words is
-    said whole (the matcher's floor); otherwise nothing is assumed."""
+    """The least score a phrase gets from its own intent when the matcher scores it: a phrase of
+    two or more content words is said whole (the matcher's floor); otherwise nothing is assumed."""
     words = matcher.normalizer.tokens(phrase)
     content = {w for w in words if w not in matcher.stopwords}
     return COVERED_FLOOR if len(content) >= 2 else 0.0
