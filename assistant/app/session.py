@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.app.output import Output
 from assistant.app.summaries import SummaryStore
-from assistant.base.events import Error, Event, Say, Summary
+from assistant.base.events import Ask, Error, Event, Say, Summary
 from assistant.base.settings import Settings, TurnWindows
 from assistant.content.knowledge import Knowledge
 from assistant.conversation.dialog import Dialog
@@ -131,18 +131,18 @@ class Conversations:
         self._warming: threading.Thread | None = None
 
     def new(self, extra_outputs: Sequence[Output] = ()) -> Session:
-        self._warm_up()
         session = Session(
             Dialog(self.knowledge, self.settings),
-            [*self.outputs, *extra_outputs],
+            [*self.outputs, *extra_outputs, _AfterFirstQuestion(self._warm_up)],
             summaries=self.summaries,
         )
         self.current = session
         return session
 
     def _warm_up(self) -> None:
-        """Build the matcher (and expand the templates) in the background, once, while the
-        greeting is said and the person thinks: the first answer then does not wait for it."""
+        """Build the intents (from the content cache), the matcher and the expanded templates in
+        the background, once, while the person listens and thinks: the first answer then does
+        not wait for them. Started once the first question is out (see :class:`_AfterFirstQuestion`)."""
         if self._warming is None:
             self._warming = threading.Thread(target=self._build, name="warm-up", daemon=True)
             self._warming.start()
@@ -152,3 +152,17 @@ class Conversations:
             self.knowledge.understander.understand("my leg")
         except Exception:  # pragma: no cover - the turn that needs it will report the real error
             log.debug("warm-up failed", exc_info=True)
+
+
+class _AfterFirstQuestion:
+    """The last output of every session: calls ``then`` once, when the first question has gone
+    to every other output. Two threads share one interpreter lock, so a warm-up started sooner
+    would slow the greeting and first question by as much as it ran beside them."""
+
+    def __init__(self, then: Callable[[], None]) -> None:
+        self._then: Callable[[], None] | None = then
+
+    def emit(self, event: Event) -> None:
+        if self._then is not None and isinstance(event, Ask):
+            then, self._then = self._then, None
+            then()

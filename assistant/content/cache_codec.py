@@ -1,19 +1,25 @@
 """Loaded content as JSON and back, for the content cache: data only, never code.
 
-Frozen dataclasses, tuples, lists, dicts, sets, enums and paths become plain JSON with a type tag;
-reading builds only the dataclasses and enums of the modules listed in :data:`MODULES` (by name,
-through their constructors, as the JSON parser meets them), so a cache file, whoever wrote it, can
-make nothing else. Anything else in the content (an object this codec does not know) makes
-:func:`encode` raise :class:`NotCacheableError`: the content is then simply not cached.
+Compact, so that reading it back is quick: a record (a frozen dataclass) is a JSON array of its
+type's number and its fields in order; a tuple, list, set, dict, path, pattern or enum is an
+array that starts with a negative tag; strings, numbers, booleans and null are themselves. The
+types are named once, with their fields, in a table beside the value. Reading checks every name
+against the dataclasses and enums of the modules listed in :data:`MODULES` and their fields
+against the table, then builds only those, through their constructors: a cache file, whoever
+wrote it, can make nothing else, and one written for records with other fields is refused rather
+than read askew. Anything else in the content (an object this codec does not know) makes
+:func:`dumps` raise :class:`NotCacheableError`: the content is then simply not cached.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import gc
 import importlib
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
@@ -27,6 +33,10 @@ MODULES = (
     "assistant.base.language",
     "assistant.base.problems",
 )
+
+# The tags of the arrays that are not records (records are numbered 0, 1, 2... in the table).
+TUPLE, LIST, FROZENSET, SET, DICT, PATH, REGEX, ENUM = range(-1, -9, -1)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 class NotCacheableError(TypeError):
@@ -49,84 +59,142 @@ def _types() -> dict[str, type]:
     return found
 
 
-def _name(kind: type) -> str:
-    name = f"{kind.__module__}.{kind.__qualname__}"
-    if _types().get(name) is not kind:
-        raise NotCacheableError(f"{name} is not content the cache may hold")
-    return name
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def encode(value: Any) -> Any:
-    """``value`` as JSON-ready data (NotCacheableError for anything outside the content's types)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, enum.Enum):
-        return {"$enum": _name(type(value)), "value": value.value}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return {"$": _name(type(value)), "fields": fields}
-    if isinstance(value, tuple):
-        return {"$tuple": [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, frozenset | set):
-        items = sorted((encode(v) for v in value), key=repr)
-        return {"$frozenset" if isinstance(value, frozenset) else "$set": items}
-    if isinstance(value, dict):
-        return {"$dict": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, PurePath):
-        return {"$path": str(value)}
-    if isinstance(value, re.Pattern):
-        return {"$regex": value.pattern, "flags": value.flags}
-    raise NotCacheableError(f"{type(value).__name__} is not content the cache may hold")
+def _fields(kind: Any) -> tuple[str, ...]:
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.init)
+    return found
 
 
-def loads(text: str) -> Any:
-    """What :func:`encode` wrote, read from JSON text and built again (BadCacheError for anything
-    else). The JSON parser hands each object to :func:`_built`, innermost first."""
+def dumps(value: Any) -> str:
+    """``value`` as one line of JSON (NotCacheableError for anything outside the content's types)."""
+    encoder = _Encoder()
+    data = encoder.encode(value)
+    return json.dumps({"types": encoder.table, "value": data}, separators=(",", ":"))
+
+
+class _Encoder:
+    def __init__(self) -> None:
+        self.numbers: dict[type, int] = {}
+        self.table: list[list[Any]] = []
+
+    def number(self, kind: type) -> int:
+        found = self.numbers.get(kind)
+        if found is None:
+            name = f"{kind.__module__}.{kind.__qualname__}"
+            if _types().get(name) is not kind:
+                raise NotCacheableError(f"{name} is not content the cache may hold")
+            found = self.numbers[kind] = len(self.table)
+            self.table.append([name, None if issubclass(kind, enum.Enum) else list(_fields(kind))])
+        return found
+
+    def encode(self, value: Any) -> Any:
+        if type(value) in _PLAIN:
+            return value
+        if isinstance(value, enum.Enum):
+            return [ENUM, self.number(type(value)), self.encode(value.value)]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            number = self.number(type(value))
+            return [number, *(self.encode(getattr(value, name)) for name in _fields(type(value)))]
+        if isinstance(value, tuple | list):
+            return [TUPLE if isinstance(value, tuple) else LIST, *(self.encode(v) for v in value)]
+        if isinstance(value, frozenset | set):
+            items = sorted((self.encode(v) for v in value), key=repr)
+            return [FROZENSET if isinstance(value, frozenset) else SET, *items]
+        if isinstance(value, dict):
+            return [DICT, *(self.encode(x) for pair in value.items() for x in pair)]
+        if isinstance(value, PurePath):
+            return [PATH, str(value)]
+        if isinstance(value, re.Pattern):
+            return [REGEX, value.pattern, value.flags]
+        raise NotCacheableError(f"{type(value).__name__} is not content the cache may hold")
+
+
+def loads(text: str | bytes) -> Any:
+    """What :func:`dumps` wrote, built again (BadCacheError for anything else)."""
+    collecting = gc.isenabled()
+    gc.disable()  # nothing built here is garbage; collecting as it grows would only slow it (by half)
     try:
-        return json.loads(text, object_hook=_built)
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise BadCacheError(str(exc)) from None
+        data = json.loads(text)
+        if (
+            not isinstance(data, dict)
+            or set(data) != {"types", "value"}
+            or not isinstance(data["types"], list)
+        ):
+            raise BadCacheError("not a cache entry")
+        return _Builder([_known(entry) for entry in data["types"]]).build(data["value"])
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
+        raise BadCacheError(str(exc) or type(exc).__name__) from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _built(data: dict[str, Any]) -> Any:
-    if "$" in data:
-        kind = _known(data["$"])
-        fields = data.get("fields")
-        if not dataclasses.is_dataclass(kind) or not isinstance(fields, dict) or len(data) != 2:
-            raise BadCacheError(f"{data['$']} is not a record")
-        return kind(**fields)
-    if len(data) != 1 and "$enum" not in data and "$regex" not in data:
-        return data  # a record's fields: built by the record around them
-    if "$enum" in data:
-        return _known(data["$enum"])(data.get("value"))
-    if "$tuple" in data:
-        return tuple(_items(data["$tuple"]))
-    if "$frozenset" in data:
-        return frozenset(_items(data["$frozenset"]))
-    if "$set" in data:
-        return set(_items(data["$set"]))
-    if "$dict" in data:
-        pairs = _items(data["$dict"])
-        if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
-            raise BadCacheError("a dict is a list of pairs")
-        return dict(pairs)  # a key that cannot be one (a list) is a TypeError: a bad entry
-    if "$path" in data and isinstance(data["$path"], str):
-        return Path(data["$path"])
-    if "$regex" in data and isinstance(data["$regex"], str) and isinstance(data.get("flags"), int):
-        return re.compile(data["$regex"], data["flags"])
-    return data  # a record's fields
-
-
-def _known(name: Any) -> type:
-    kind = _types().get(name) if isinstance(name, str) else None
+def _known(entry: Any) -> type:
+    """The type a table entry names, when it is content and its fields are those written."""
+    if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], str):
+        raise BadCacheError("a type is a name and its fields")
+    name, fields = entry
+    kind = _types().get(name)
     if kind is None:
         raise BadCacheError(f"{name!r} is not content the cache may hold")
+    if not issubclass(kind, enum.Enum) if fields is None else fields != list(_fields(kind)):
+        raise BadCacheError(f"{name} has other fields now")
     return kind
 
 
-def _items(items: Any) -> list[Any]:
-    if not isinstance(items, list):
-        raise BadCacheError("a collection is a list")
-    return items
+class _Builder:
+    def __init__(self, kinds: list[type]) -> None:
+        self.kinds = kinds
+        #: Each record type's number of fields (-1 for an enum: not a record).
+        self.sizes = [-1 if issubclass(k, enum.Enum) else len(_fields(k)) for k in kinds]
+        self.special: dict[int, Callable[[list[Any]], Any]] = {
+            TUPLE: lambda items: tuple(self.items(items)),
+            LIST: self.items,
+            FROZENSET: lambda items: frozenset(self.items(items)),
+            SET: lambda items: set(self.items(items)),
+            DICT: self.pairs,
+            PATH: self.path,
+            REGEX: self.regex,
+            ENUM: self.enum,
+        }
+
+    def build(self, value: Any) -> Any:
+        if type(value) in _PLAIN:
+            return value
+        if type(value) is not list or type(value[0]) is not int:
+            raise BadCacheError("a value is plain or a tagged array")
+        tag = value[0]
+        if tag < 0:
+            return self.special[tag](value[1:])  # KeyError: an unknown tag
+        if len(value) - 1 != self.sizes[tag]:
+            raise BadCacheError(f"{self.kinds[tag].__name__} is not written with these fields")
+        return self.kinds[tag](*self.items(value[1:]))
+
+    def items(self, items: list[Any]) -> list[Any]:
+        build = self.build
+        return [v if type(v) in _PLAIN else build(v) for v in items]
+
+    def pairs(self, items: list[Any]) -> dict[Any, Any]:
+        built = self.items(items)
+        if len(built) % 2:
+            raise BadCacheError("a dict is keys and values in turn")
+        return dict(zip(built[::2], built[1::2], strict=True))
+
+    def path(self, items: list[Any]) -> Path:
+        if len(items) != 1 or not isinstance(items[0], str):
+            raise BadCacheError("a path is one string")
+        return Path(items[0])
+
+    def regex(self, items: list[Any]) -> re.Pattern[str]:
+        if len(items) != 2 or not isinstance(items[0], str) or type(items[1]) is not int:
+            raise BadCacheError("a pattern is its text and flags")
+        return re.compile(items[0], items[1])
+
+    def enum(self, items: list[Any]) -> Any:
+        if len(items) != 2 or type(items[0]) is not int or not issubclass(self.kinds[items[0]], enum.Enum):
+            raise BadCacheError("an enum is its type and value")
+        return self.kinds[items[0]](self.build(items[1]))

@@ -19,7 +19,7 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from assistant import __version__
 from assistant.base.intents import Intent, SystemPack
 from assistant.base.paths import cache_home
 from assistant.base.problems import Problem
-from assistant.content.cache_codec import BadCacheError, NotCacheableError, encode, loads
+from assistant.content.cache_codec import BadCacheError, NotCacheableError, dumps, loads
 from assistant.content.limits import MAX_FILE_BYTES, SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 WORTH_SECONDS = 0.25
 #: Entries kept (one per set of content); older ones are removed when a new one is written.
 KEEP = 4
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,16 @@ class Loaded:
     intents: tuple[Intent, ...]
     #: The warnings found while checking (said again on every start, as without the cache).
     warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry read back: the system pack and warnings at once, the intents only when called
+    (the first prompt needs none of them; a thousand take a quarter of a second to build)."""
+
+    system: SystemPack
+    warnings: tuple[Problem, ...]
+    intents: Callable[[], tuple[Intent, ...]]
 
 
 def cache_folder() -> Path:
@@ -108,30 +118,50 @@ def _read(file: str) -> bytes:
         os.close(handle)
 
 
-def read(key: str, folder: Path | None = None) -> Loaded | None:
+def read(key: str, folder: Path | None = None) -> Entry | None:
     """The content stored under ``key``, or None (no entry, or one that cannot be used)."""
     path = (folder or cache_folder()) / f"{key}.json"
     try:
-        data = loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("key") != key:
+        head, first, rest = path.read_bytes().split(b"\n", 2)
+        if json.loads(head) != {"key": key, "format": FORMAT}:
             raise BadCacheError("an entry for other content")
-        system, intents, warnings = data["content"]
-        loaded = Loaded(system, tuple(intents), tuple(warnings))
-        if not isinstance(loaded.system, SystemPack) or not all(isinstance(i, Intent) for i in intents):
+        system, warnings = loads(first)
+        entry = Entry(system, tuple(warnings), _Intents(rest))
+        if not isinstance(system, SystemPack) or not all(isinstance(w, Problem) for w in warnings):
             raise BadCacheError("not content")
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+    except (OSError, ValueError, TypeError, RecursionError) as exc:
         log.debug("content cache entry %s not used (%s); reading the files", path.name, exc)
         return None
-    return loaded
+    return entry
+
+
+class _Intents:
+    """The intents of an entry, built when first asked for (BadCacheError when they cannot be)."""
+
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+
+    def __call__(self) -> tuple[Intent, ...]:
+        intents = loads(self.text)
+        if not isinstance(intents, tuple) or not all(isinstance(i, Intent) for i in intents):
+            raise BadCacheError("not intents")
+        return intents
 
 
 def write(key: str, loaded: Loaded, folder: Path | None = None) -> None:
-    """Store the content under ``key``; a failure is only logged (the cache is an optimisation)."""
+    """Store the content under ``key``; a failure is only logged (the cache is an optimisation).
+
+    Three lines: which content it is, the system pack and warnings (read at start), and the
+    intents (read when first needed)."""
     folder = folder or cache_folder()
     try:
-        content = encode([loaded.system, loaded.intents, list(loaded.warnings)])
+        lines = [
+            json.dumps({"key": key, "format": FORMAT}),
+            dumps([loaded.system, list(loaded.warnings)]),
+            dumps(loaded.intents),
+        ]
     except NotCacheableError as exc:
         log.debug("content not cached: %s", exc)
         return
@@ -140,7 +170,7 @@ def write(key: str, loaded: Loaded, folder: Path | None = None) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=folder, prefix=".entry-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"key": key, "content": content}, out, separators=(",", ":"))
+            out.write("\n".join(lines) + "\n")
         os.replace(tmp, folder / f"{key}.json")
         tmp = None
         _prune(folder)

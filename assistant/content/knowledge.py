@@ -155,26 +155,47 @@ def load_knowledge(
 
     Not ``strict``: a drop-in file with errors is skipped with a warning instead. ``cached``: use
     and fill the content cache (:mod:`assistant.content.content_cache`), as the assistant does
-    when it starts.
+    when it starts. From the cache the intents are built when first needed; an entry whose
+    intents cannot be built then is put aside and the files are read after all.
     """
     paths = default_intent_dirs() if paths is None else list(paths)
-    key = None
-    if cached:
-        from assistant.content import content_cache  # noqa: PLC0415
+    if not cached:
+        return _from_files(paths, strict, allow_override, None)
+    from assistant.content import content_cache  # noqa: PLC0415
+    from assistant.content.cache_codec import BadCacheError  # noqa: PLC0415
 
-        key = content_cache.content_key(paths, [f"strict={strict}", f"allow_override={allow_override}"])
-        hit = content_cache.read(key) if key else None
-        if hit is not None:
-            _warn(hit.warnings)
-            return Knowledge(hit.system, hit.intents)
+    key = content_cache.content_key(paths, [f"strict={strict}", f"allow_override={allow_override}"])
+    hit = content_cache.read(key) if key else None
+    if key is None or hit is None:
+        return _from_files(paths, strict, allow_override, key)
+    _warn(hit.warnings)
+
+    def intents() -> tuple[Intent, ...]:
+        try:
+            return hit.intents()
+        except BadCacheError as exc:
+            log.debug("content cache entry %s not used (%s); reading the files", key, exc)
+            return _from_files(paths, strict, allow_override, key, warn=False).intents
+
+    return Knowledge(hit.system, intents)
+
+
+def _from_files(
+    paths: Sequence[Path], strict: bool, allow_override: bool, key: str | None, *, warn: bool = True
+) -> Knowledge:
+    """Read and check the files; with a cache ``key``, store what was slow to load under it."""
     started = time.perf_counter()
     knowledge, problems = check_files(paths, skip_broken=not strict, allow_override=allow_override)
-    _warn(problems)
+    if warn or knowledge is None:
+        _warn(problems)
     if knowledge is None:
         raise IntentError(problems)
-    if key and time.perf_counter() - started >= content_cache.WORTH_SECONDS:
-        warnings = tuple(p for p in problems if p.severity == "warning")
-        content_cache.write_soon(key, content_cache.Loaded(knowledge.system, knowledge.intents, warnings))
+    if key:
+        from assistant.content import content_cache  # noqa: PLC0415
+
+        if time.perf_counter() - started >= content_cache.WORTH_SECONDS:
+            warnings = tuple(p for p in problems if p.severity == "warning")
+            content_cache.write_soon(key, content_cache.Loaded(knowledge.system, knowledge.intents, warnings))
     return knowledge
 
 

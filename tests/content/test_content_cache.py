@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from assistant.base.intents import Intent
+from assistant.base.intents import Intent, Source
 from assistant.content import content_cache
-from assistant.content.cache_codec import BadCacheError, NotCacheableError, encode, loads
+from assistant.content.cache_codec import BadCacheError, NotCacheableError, dumps, loads
 from assistant.content.knowledge import SHIPPED_INTENTS, check_files, intent_files, load_knowledge
 from assistant.content.limits import MAX_FILE_BYTES
-from tests.support import TOY_INTENTS
+from tests.support import ROOT, TOY_INTENTS
 
 
 @pytest.fixture
@@ -49,7 +53,7 @@ def _load(intents: Path) -> tuple[tuple[Intent, ...], object]:
 
 def test_the_codec_gives_the_same_content_back() -> None:
     knowledge = load_knowledge([SHIPPED_INTENTS, TOY_INTENTS])
-    system, intents = loads(json.dumps(encode([knowledge.system, knowledge.intents])))
+    system, intents = loads(dumps([knowledge.system, knowledge.intents]))
     assert system == knowledge.system
     assert intents == knowledge.intents
 
@@ -76,32 +80,69 @@ def test_a_second_start_uses_the_cache_and_a_changed_file_does_not(
     assert len(list(cache_home.glob("*.json"))) == 2
 
 
+def _record(name: str, fields: list[str] | None, value: object) -> str:
+    """One line of an entry, written by hand: the type table and the value."""
+    return json.dumps({"types": [[name, fields]], "value": value})
+
+
+PWNED = Path("/tmp/pwned-by-the-content-cache")
+
+
 @pytest.mark.parametrize(
-    "damage",
+    ("line", "damage"),
     [
-        "not json at all {",
-        '{"key": "KEY", "content": {"$": "builtins.eval", "fields": {"source": "1"}}}',
-        '{"key": "KEY", "content": {"$": "os.system", "fields": {"command": "touch /tmp/pwned"}}}',
-        '{"key": "KEY", "content": {"$enum": "subprocess.Popen", "value": "ls"}}',
-        '{"key": "KEY", "content": [1, 2, 3]}',
-        '{"key": "other", "content": []}',
-        '{"key": "KEY", "content": [{"$": "assistant.base.intents.Intent", "fields": {"nope": 1}}, [], []]}',
+        (0, "not json at all {"),
+        (0, '{"key": "other", "format": 2}'),
+        (1, "not json at all {"),
+        (1, _record("builtins.eval", ["source"], [0, "1"])),
+        (1, _record("os.system", ["command"], [0, f"touch {PWNED}"])),
+        (1, _record("subprocess.Popen", None, [-8, 0, "ls"])),
+        (1, "[1, 2, 3]"),
+        (1, _record("assistant.base.intents.Intent", ["nope"], [0, 1])),
+        (1, _record("assistant.base.intents.Intent", ["id"], [0, "x"])),  # fields it does not have
+        # The intents are built later, when first needed: damage there is found then.
+        (2, '{"types": [], "value": [-1, '),
+        (2, _record("os.system", ["command"], [-1, [0, f"touch {PWNED}"]])),
+        (2, _record("assistant.base.intents.Source", ["title", "url"], [-1, [0, "a", "b"]])),
+        (2, '{"types": [], "value": [-1, {"id": "x"}]}'),
+        (2, '{"types": [], "value": [-99, 1]}'),
     ],
 )
-def test_a_damaged_or_foreign_entry_is_rebuilt_silently(cache_home: Path, intents: Path, damage: str) -> None:
+def test_a_damaged_or_foreign_entry_is_rebuilt_silently(
+    cache_home: Path, intents: Path, line: int, damage: str
+) -> None:
     expected = _load(intents)
     (entry,) = cache_home.glob("*.json")
-    entry.write_text(damage.replace("KEY", entry.stem))
+    lines = entry.read_text().splitlines()
+    lines[line] = damage
+    entry.write_text("\n".join(lines))
     assert _load(intents) == expected
-    assert json.loads(entry.read_text())["key"] == entry.stem  # written again, whole
-    assert not Path("/tmp/pwned").exists()
+    header, *_ = entry.read_text().splitlines()
+    assert json.loads(header)["key"] == entry.stem  # written again, whole
+    assert _load(intents) == expected
+    assert not PWNED.exists()
 
 
 def test_the_codec_refuses_what_is_not_content() -> None:
     with pytest.raises(NotCacheableError):
-        encode(threading.Lock())
+        dumps(threading.Lock())
+    with pytest.raises(NotCacheableError):
+        dumps([Path("a"), object()])
     with pytest.raises(BadCacheError):
-        loads('{"$": "pathlib.Path", "fields": {}}')
+        loads(_record("pathlib.Path", [], [0]))
+
+
+def test_every_kind_of_value_comes_back_as_it_was() -> None:
+    source = Source("NICE", "https://example.org")
+    value = [
+        (source, None, True, 1, 2.5, "text", ()),
+        [frozenset({"b", "a"}), {"x", "y"}, {"key": (1, 2), 3: [source]}],
+        {Path("a/b.yaml"): re.compile("a+b", re.IGNORECASE)},
+    ]
+    back = loads(dumps(value))
+    assert back == value
+    assert type(back[0]) is tuple and type(back[1][0]) is frozenset and type(back[1][1]) is set
+    assert isinstance(next(iter(back[2])), Path)
 
 
 def test_warnings_are_said_on_every_start(
@@ -135,9 +176,8 @@ def test_content_quick_to_load_is_not_cached(tmp_path: Path, monkeypatch: pytest
 def test_check_never_trusts_the_cache(cache_home: Path, intents: Path) -> None:
     _load(intents)
     (entry,) = cache_home.glob("*.json")
-    data = json.loads(entry.read_text())
-    data["content"][1]["$tuple"] = []  # an entry claiming there are no intents
-    entry.write_text(json.dumps(data))
+    header, system, _ = entry.read_text().splitlines()
+    entry.write_text("\n".join([header, system, dumps(())]))  # an entry claiming there are no intents
     assert load_knowledge([SHIPPED_INTENTS, intents], cached=True).intents == ()
     knowledge, _ = check_files([SHIPPED_INTENTS, intents])
     assert knowledge is not None and len(knowledge.intents) >= 2
@@ -183,3 +223,51 @@ def test_no_key_for_a_file_the_loader_would_refuse(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     assert content_cache.content_key([fifo], []) is None  # refused, not waited on
+
+
+FIRST_PROMPT = """
+import json, sys
+from pathlib import Path
+from assistant.content import content_cache
+from assistant.content.knowledge import SHIPPED_INTENTS, load_knowledge
+from assistant.conversation.dialog import Dialog
+content_cache.WORTH_SECONDS = 0.0
+knowledge = load_knowledge([SHIPPED_INTENTS, Path(sys.argv[1])], cached=True)
+greeting = [e.to_dict() for e in Dialog(knowledge).start()]
+result = {"modules": sorted(sys.modules), "built": knowledge._intents is not None, "greeting": greeting}
+result["intents"] = len(knowledge.intents)
+print(json.dumps(result))
+"""
+
+
+def test_a_start_from_the_cache_greets_before_building_intents_or_the_matcher(
+    cache_home: Path, intents: Path
+) -> None:
+    """The first prompt needs only the system pack: the intents are built, and the YAML reader,
+    the matcher and NumPy loaded, after it (in the warm-up), never before."""
+
+    def start() -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_PROMPT, str(intents)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "XDG_CACHE_HOME": str(cache_home.parent.parent)},
+        )
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    first = start()  # reads the files and writes the entry
+    assert "yaml" in first["modules"]
+    again = start()
+    assert again["greeting"] == first["greeting"]
+    assert again["intents"] == first["intents"] >= 2
+    assert not again["built"]
+    for module in (
+        "yaml",
+        "numpy",
+        "assistant.understanding.matcher",
+        "assistant.content.file_set",
+    ):
+        assert module not in again["modules"]
