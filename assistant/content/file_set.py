@@ -42,6 +42,9 @@ class FileSet:
     files: list[Path] = field(default_factory=list)
     #: Conversation test files (a top-level ``tests:`` key) found among the intent files.
     test_files: list[Path] = field(default_factory=list)
+    #: What the per-intent check (``read_intent_files(check=...)``) found: kept apart from
+    #: :attr:`problems`, which are what stops the files loading.
+    checked: list[Problem] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -207,7 +210,7 @@ def read_intent_files(
                 )
                 continue
             fs.intents.append(LoadedIntent(read.intent, read.loaded))
-            fs.problems.extend(read.checked)
+            fs.checked.extend(read.checked)
     if len(fs.intents) > MAX_INTENTS:
         fs.problems.append(
             Problem(Location(", ".join(display_path(p) for p in paths)), too_many_intents(len(fs.intents)))
