@@ -126,6 +126,7 @@ class Normalizer:
 
 def clean(text: str) -> str:
     """Make any input safe to handle: valid text, no control characters, bounded length."""
-    text = text[:MAX_CHARS]
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
+    if text.isprintable():
+        return text  # the usual case, checked at once
     return "".join(ch if ch.isprintable() else " " for ch in text)
