@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from assistant.authoring.near_phrases import NearPhrases, own_floor
+from assistant.authoring.near_phrases import NearPhrases
 from assistant.authoring.workspace import LoadedIntent
 from assistant.base.problems import Problem, display_path
 from assistant.content.knowledge import Knowledge
-from assistant.understanding.phrase_index import COVERED_FLOOR
 
 
 def phrase_collisions(
@@ -33,14 +32,13 @@ def phrase_collisions(
     by_id = {i.intent.id: i for i in items}
     words: dict[str, frozenset[str]] = {}
     owners: dict[frozenset[str], set[str]] = defaultdict(set)
-    for intent in knowledge.intents:
+    for intent in () if near else knowledge.intents:
         for text in (*intent.phrases, *intent.keywords):
             if text not in words:
                 words[text] = frozenset(knowledge.normalizer.tokens(text))
             owners[words[text]].add(intent.id)
     problems: list[Problem] = []
-    floor = min(knowledge.system.accept_score, COVERED_FLOOR)
-    nearby = NearPhrases(knowledge.matcher, floor) if near else None
+    nearby = NearPhrases(knowledge.matcher, knowledge.system.accept_score) if near else None
     index = {intent.id: i for i, intent in enumerate(knowledge.matcher.intents)} if near else {}
     for item in items:
         intent = item.intent
@@ -48,11 +46,7 @@ def phrase_collisions(
             if nearby is None:
                 if len(owners[words[phrase]]) < 2:
                     continue  # no other intent has these words: it cannot reach 100 (see above)
-            elif (
-                intent.id in index
-                and own_floor(knowledge.matcher, phrase) >= floor
-                and not nearby.may_be_taken(phrase, index[intent.id])
-            ):
+            elif intent.id in index and not nearby.may_be_taken(phrase, index[intent.id]):
                 continue  # no other intent can score it at the accept score, nor at its own
             matches = knowledge.matcher.match(phrase)  # built on first use: rarely needed
             own = next((m for m in matches if m.intent.id == intent.id), None)

@@ -45,11 +45,16 @@ def min_recall(score: float) -> float:
 
 
 class NearPhrases:
-    """The known phrases (the matcher's) indexed by the words of their prefixes."""
+    """The known phrases (the matcher's) indexed by the words of their prefixes.
 
-    def __init__(self, matcher: IntentMatcher, score: float) -> None:
+    A phrase is a problem when another intent scores it at the accept score, or at least as well as
+    its own intent does. A phrase of two or more content words scores at least the matcher's
+    "said whole" floor with its own intent (one of its phrases has just those content words), so
+    a score of the lower of the two is what another intent must be able to reach."""
+
+    def __init__(self, matcher: IntentMatcher, accept_score: float) -> None:
         self.matcher = matcher
-        self.need = min_recall(score)
+        self.need = min_recall(min(accept_score, COVERED_FLOOR))
         idf = matcher.idf
         starts = matcher.index.starts
         #: The intent (the matcher's number for it) of each known phrase.
@@ -72,11 +77,14 @@ class NearPhrases:
         threshold by another intent, or miss its own: False only when neither can happen."""
         matcher = self.matcher
         words = set(matcher.normalizer.tokens(phrase))
-        if not words or any(w not in matcher.postings for w in words):
+        content = words - matcher.stopwords
+        if len(content) < 2:
+            return True  # how well its own intent scores it is not known without matching
+        if any(w not in matcher.postings for w in words):
             return True  # a word no phrase has: the matcher would look up its close spellings
         if any(self.keywords.get(w, set()) - {own} for w in words):
             return True
-        if self._crowded(words - matcher.stopwords):
+        if self._crowded(content):
             return True
         seen: set[int] = set()
         for word in words:
@@ -109,11 +117,3 @@ class NearPhrases:
         shared = sum(idf[w] for w in distinct & said)
         content = distinct - stop
         return shared >= self.need * total - EPSILON or (len(content) >= 2 and content <= said)
-
-
-def own_floor(matcher: IntentMatcher, phrase: str) -> float:
-    """The least score a phrase gets from its own intent when the matcher scores it: a phrase of
-    two or more content words is said whole (the matcher's floor); otherwise nothing is assumed."""
-    words = matcher.normalizer.tokens(phrase)
-    content = {w for w in words if w not in matcher.stopwords}
-    return COVERED_FLOOR if len(content) >= 2 else 0.0
