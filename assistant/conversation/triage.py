@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.base.conditions import AnswerValue, Facts, evaluate
+from assistant.base.conditions import AnswerValue, Facts, evaluate, names
 from assistant.base.events import TRIAGE_LEVELS, TriageLevel
 from assistant.base.intents import Cause, Intent, Source, TriageRule
 
@@ -111,8 +111,19 @@ def causes_to_name(
     named = [(c, w) for c, w in ranked if w > 0 and fits(c)][: intent.max_causes]
     if named:
         return named, False
-    common = [(c, w) for c, w in ranked if fits(c)][: min(2, intent.max_causes)]
+    fitting = [(c, w) for c, w in ranked if fits(c)]
+    # Common causes "that fit the answers": not one whose every sign was already answered away
+    # (no gout once the person said no hot joint, no strain once they said no injury).
+    open_ = [(c, w) for c, w in fitting if not ruled_out(c, facts)]
+    common = (open_ or fitting)[: min(2, intent.max_causes)]
     return common, bool(common)
+
+
+def ruled_out(cause: Cause, facts: Facts) -> bool:
+    """Every piece of evidence for the cause is false, on questions already answered."""
+    known = set(facts.answers) | set(facts.scores)
+    signs = [e for e in cause.evidence if e.add > 0]
+    return bool(signs) and all(names(e.when) <= known and not evaluate(e.when, facts) for e in signs)
 
 
 def fill(text: str, **values: str) -> str:
