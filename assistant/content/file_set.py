@@ -90,7 +90,10 @@ def _read_and_check(check: IntentCheck | None, path: Path) -> _Read:
     read = _read_one(path)
     if check is None or read.intent is None or read.loaded is None:
         return read
-    return replace(read, checked=tuple(check(LoadedIntent(read.intent, read.loaded))))
+    checked = tuple(check(LoadedIntent(read.intent, read.loaded)))
+    # The intent is built: only the places of its values are needed from here on (to report the
+    # checks that need all the intents), not the parsed values again, which are as large.
+    return replace(read, checked=checked, loaded=replace(read.loaded, data=None))
 
 
 def _read_one(path: Path) -> _Read:

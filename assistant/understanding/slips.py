@@ -2,7 +2,7 @@
 "thigh"), each with a similarity from 0 to 1.
 
 - A word of five letters or more is compared letter by letter (rapidfuzz ratio) with every known
-  word of five letters or more: more than 75% alike.
+  word of five letters or more: more than 75% alike. Known words exactly as alike share it.
 - A shorter word is compared with the short words the assistant knows, one edit at most: two
   edits of four letters ("oven" and "vein") score as high as one, and are another word. One letter
   changed is a slip when it is a vowel or a silent letter ("lag" for "leg", "nee" for "knee"), or
@@ -75,8 +75,9 @@ class WordSlips:
             close = process.extract(
                 word, self._long, scorer=fuzz.ratio, score_cutoff=WORD_SIMILARITY, limit=4
             )
-            found = {w: s / 100 for w, s, _ in close if s > WORD_SIMILARITY}  # more than 75%
-            found = dict(list(found.items())[:3])
+            ratios = [(w, s / 100) for w, s, _ in close if s > WORD_SIMILARITY][:3]  # more than 75%
+            # Known words exactly as close to it ("chees": "cheek" and "chest") share the similarity.
+            found = {w: s / sum(1 for _, t in ratios if t == s) for w, s in ratios}
         if len(word) <= LONG_WORD or not found:
             for w, s in self.sound_alike(word).items():
                 found[w] = max(found.get(w, 0.0), s)

@@ -169,6 +169,13 @@ def test_two_letters_changed_in_a_long_word_are_another_word() -> None:
     assert slips("smelting").similar("swelling") == {}  # 75% alike: not more
 
 
+def test_long_words_equally_alike_share_the_similarity() -> None:
+    chees = slips("cheek chest").similar("chees")
+    assert chees == {"cheek": 0.4, "chest": 0.4}
+    yelow = slips("yellow elbow").similar("yelow")
+    assert yelow["yellow"] > 0.9 > yelow["elbow"]
+
+
 def test_slips_are_never_of_body_or_emergency_words_said() -> None:
     assert slips("heat", elsewhere="heart").similar("heart") == {}
 
