@@ -2,11 +2,20 @@
 
 Run: .venv/bin/python bench/check_bench.py [--intents 1000] [--phrases 20]
 Target: loading + validation + lint (without the all-pairs phrase pass) under 2 s for 1,000 intents.
+
+``--sizes 1000 10000 [--runs 3] [--tree DIR ...]`` times the whole command instead, as a fresh
+process, both ways it is used: ``assistant check DIR`` (new intents, checked beside the shipped
+ones, near phrases included) and ``assistant check intents DIR`` (all of them together). It prints
+the median wall time, the CPU time (user + system, every worker process included) and the peak
+resident memory of the command, with the load average. Several source trees (an export of an
+older commit) are timed in turns, so that the machine's load falls on all of them alike.
+Target: 10,000 intents in under 60 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -158,11 +167,73 @@ triage:
     return "\n".join(lines) + "\n"
 
 
+def write_intents(folder: Path, count: int, phrases: int = 20) -> None:
+    rng = random.Random(7)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"bench_{i}.yaml").write_text(intent_yaml(i, rng, phrases))
+
+
+def timed_check(tree: Path, home: Path, paths: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (the command and its workers) and peak RSS (KiB) of one run."""
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config")}
+    env["XDG_CACHE_HOME"] = str(home / "cache")
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "check", *paths],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tree,
+        env=env,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{tree}: assistant check exited with {proc.returncode}")
+    # wait4 gives the command's own usage with that of the workers it waited for; its peak RSS is
+    # the largest of them (this script is far smaller, so what it carries over exec does not show).
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def whole_command(sizes: list[int], runs: int, trees: list[Path]) -> None:
+    with tempfile.TemporaryDirectory(prefix="check-bench-") as tmp:
+        base = Path(tmp)
+        for size in sizes:
+            folder = base / f"intents-{size}"
+            write_intents(folder, size)
+            ways = {"check DIR": [str(folder)], "check intents DIR": ["intents", str(folder)]}
+            for way, paths in ways.items():
+                figures: dict[Path, list[tuple[float, float, int]]] = {tree: [] for tree in trees}
+                before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                for _ in range(runs):
+                    for tree in trees:
+                        figures[tree].append(timed_check(tree, base / "home", paths))
+                after = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                for tree in trees:
+                    wall = statistics.median(f[0] for f in figures[tree])
+                    cpu = statistics.median(f[1] for f in figures[tree])
+                    peak = max(f[2] for f in figures[tree]) / 1024
+                    name = f"  [{tree}]" if len(trees) > 1 else ""
+                    print(
+                        f"{size:>6,} intents, {way:<18} median {wall:7.1f} s wall, {cpu:7.1f} s CPU, "
+                        f"peak RSS {peak:6.0f} MB (n={runs}, load {before} -> {after}){name}",
+                        flush=True,
+                    )
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--intents", type=int, default=1000)
     ap.add_argument("--phrases", type=int, default=20)
+    ap.add_argument("--sizes", type=int, nargs="+", help="time the whole command at these sizes instead")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tree", type=Path, action="append", help="a source tree to time (default: this one)")
     args = ap.parse_args()
+    if args.sizes:
+        root = Path(__file__).resolve().parent.parent
+        whole_command(args.sizes, args.runs, [t.resolve() for t in args.tree] if args.tree else [root])
+        return
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -3,6 +3,8 @@
 - intent-match latency per utterance (median, p99) with the shipped intents (the leg intent is
   written mostly as templates) and with 1,000 generated intents of 20 phrases each, and of 1,000
   generated intents written as templates (two lists, four templates each);
+- each match latency also as CPU time (the matcher's own work: on shared cores other processes
+  stretch the wall clock by whole time slices, which is most of a loaded machine's p99);
 - whole-utterance understanding latency (emergency concepts, commands, then the intent or the
   answer: what the dialog runs on every turn), at the opening and at a yes/no question;
 - time from process start to the first prompt (text mode, a fresh interpreter);

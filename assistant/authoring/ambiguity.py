@@ -8,13 +8,16 @@ A phrase always scores 100 against its own intent (it is one of that intent's ph
 matcher's score reaches 100 only when every word of the utterance is a word of the phrase and the
 other way round. So only phrases whose set of words another intent also has can be ambiguous:
 those are found first through a table of word sets, in linear time, and only they go through the
-real matcher, which gives the scores the report shows.
+real matcher, which gives the scores the report shows. Near ones (``near``: checking new intents
+beside the shipped ones) are found first the same way, through the words of each phrase that weigh
+most (:mod:`assistant.authoring.near_phrases`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from assistant.authoring.near_phrases import NearPhrases
 from assistant.authoring.workspace import LoadedIntent
 from assistant.base.problems import Problem, display_path
 from assistant.content.knowledge import Knowledge
@@ -25,21 +28,26 @@ def phrase_collisions(
 ) -> list[Problem]:
     """Phrases of ``items`` another intent of ``knowledge`` takes at least as well (errors); with
     ``near``, also those another intent would accept (warnings: a slight rewording by the person
-    could start the wrong conversation). ``near`` matches every phrase: for a few new intents."""
+    could start the wrong conversation)."""
     by_id = {i.intent.id: i for i in items}
     words: dict[str, frozenset[str]] = {}
     owners: dict[frozenset[str], set[str]] = defaultdict(set)
-    for intent in knowledge.intents:
+    for intent in () if near else knowledge.intents:
         for text in (*intent.phrases, *intent.keywords):
             if text not in words:
                 words[text] = frozenset(knowledge.normalizer.tokens(text))
             owners[words[text]].add(intent.id)
     problems: list[Problem] = []
+    nearby = NearPhrases(knowledge.matcher, knowledge.system.accept_score) if near else None
+    index = {intent.id: i for i, intent in enumerate(knowledge.matcher.intents)} if near else {}
     for item in items:
         intent = item.intent
         for j, phrase in enumerate(intent.phrases):
-            if len(owners[words[phrase]]) < 2 and not near:
-                continue  # no other intent has these words: it cannot reach 100 (see above)
+            if nearby is None:
+                if len(owners[words[phrase]]) < 2:
+                    continue  # no other intent has these words: it cannot reach 100 (see above)
+            elif intent.id in index and not nearby.may_be_taken(phrase, index[intent.id]):
+                continue  # no other intent can score it at the accept score, nor at its own
             matches = knowledge.matcher.match(phrase)  # built on first use: rarely needed
             own = next((m for m in matches if m.intent.id == intent.id), None)
             other = next((m for m in matches if m.intent.id != intent.id), None)

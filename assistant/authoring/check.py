@@ -27,6 +27,7 @@ from assistant.authoring.words import WordChecker, lint_system
 from assistant.authoring.workspace import SHIPPED_SYSTEM, LoadedIntent, Workspace, load_workspace
 from assistant.base.problems import Location, Problem, display_path
 from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge, check_files, default_intent_dirs
+from assistant.content.limits import MAX_INTENTS
 from assistant.content.parallel import parallel_map
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
     # Each intent's own logic is linted as it loads (on every core); what needs all the intents
     # (the words the assistant understands, ambiguity between intents) comes after.
     ws = load_workspace(read, check=lint_intent)
-    problems = list(ws.problems)
+    problems = [*ws.problems, *ws.checked]
     knowledge = ws.knowledge()
     if knowledge is not None:
         words = WordChecker(knowledge)
@@ -92,7 +93,7 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
         if ambiguity:
             # Checking a folder of new intents: its phrases are checked against the shipped
             # intents too, which it will be loaded beside (the walkthrough's `check my-intents`).
-            beside = _with_shipped(read) if paths else None
+            beside = _with_shipped(read, ws) if paths else None
             problems += phrase_collisions(beside or knowledge, ws.intents, near=beside is not None)
         problems += _budget_problems(knowledge, ws.intents)
         problems += source_problems(knowledge.system.trusted_publishers, ws.intents)
@@ -101,14 +102,26 @@ def run_check(paths: Sequence[Path] | None = None, *, ambiguity: bool = True) ->
     return CheckReport(unique, len(ws.files), len(ws.intents))
 
 
-def _with_shipped(read: Sequence[Path]) -> Knowledge | None:
+def _with_shipped(read: Sequence[Path], ws: Workspace) -> Knowledge | None:
     """The given files loaded beside the shipped intents (None if already among them, or if the
-    two cannot load together: the errors are then reported for the files themselves)."""
+    two cannot load together: the errors are then reported for the files themselves).
+
+    The given files are read already: the shipped intents are added to them as
+    :func:`~assistant.content.knowledge.check_files` would add them, shipped first, and refused
+    for what it would refuse (an error in a file, an intent id used twice, too many intents).
+    """
     shipped = SHIPPED_INTENTS.resolve()
     if any(p.resolve() == shipped or shipped in p.resolve().parents for p in read if p != SHIPPED_SYSTEM):
         return None
-    knowledge, problems = check_files([SHIPPED_INTENTS, *(p for p in read if p != SHIPPED_SYSTEM)])
-    return knowledge if knowledge is not None and not any(p.severity == "error" for p in problems) else None
+    if ws.has_errors or ws.system is None:
+        return None
+    base, problems = check_files([SHIPPED_INTENTS])
+    if base is None or any(p.severity == "error" for p in problems):
+        return None
+    ids = {intent.id for intent in base.intents}
+    if any(item.intent.id in ids for item in ws.intents) or len(ids) + len(ws.intents) > MAX_INTENTS:
+        return None
+    return Knowledge(ws.system, (*base.intents, *(item.intent for item in ws.intents)))
 
 
 def source_problems(publishers: Sequence[str], items: Sequence[LoadedIntent]) -> list[Problem]:

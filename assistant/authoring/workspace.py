@@ -39,4 +39,4 @@ def load_workspace(paths: Sequence[Path], check: IntentCheck | None = None) -> W
     ``check`` runs on each intent as it loads, on every core (see :func:`read_intent_files`).
     """
     fs = read_intent_files(paths, check=check)
-    return Workspace(fs.system, fs.intents, fs.problems, fs.files, fs.test_files)
+    return Workspace(fs.system, fs.intents, fs.problems, fs.files, fs.test_files, fs.checked)

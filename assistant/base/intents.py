@@ -45,10 +45,14 @@ class Question:
     sources: tuple[str, ...] = ()
     #: A short clinical label for summaries ("Calf tenderness"); the question itself when empty.
     label: str = ""
-    #: yes_no only: phrases that answer the question when said in passing, at the opening or in
-    #: any answer ("I had my hip done" for recent surgery). Said plainly they mean yes; denied in
-    #: the same clause ("I haven't got a temperature") they mean no, except for a red flag.
-    mentions: tuple[str, ...] = ()
+    #: Answer value -> phrases that give it when said in passing, at the opening or in any answer
+    #: ("I had my hip done": yes to recent surgery; "both my calves": no to "only one leg?";
+    #: "sunburnt": the sunburn choice). A yes phrase denied in the same clause ("I haven't got a
+    #: temperature") means no, except for a red flag; a hedged one ("maybe sunburn") is confirmed.
+    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Asked to confirm an uncertain mention ("You said you'd had an operation recently. Is that
+    #: right?"); a general wording naming what was said is used when empty.
+    confirm: str = ""
 
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices)
@@ -122,6 +126,10 @@ class Intent:
     templates: tuple[Template, ...] = ()
     #: The content's version, written in summaries so a clinician knows which content spoke.
     version: str = ""
+    #: How questions name the part of the body the person named: part name -> the words for it
+    #: ("foot": [foot, feet, sole, heel, toe]). ``{part}`` in a question is the part named in the
+    #: opening, or the first part's name when none was.
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
     def template_sentences(self) -> tuple[str, ...]:
@@ -190,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "simpler_preface": "said before a question not understood twice is asked in a simpler form",
     "choice_one_by_one": "said before the options of a choice question are asked one at a time",
     "choice_option": "one option of a choice question asked as a yes/no; {option} is its first word",
+    "confirm_mention": "checks a fact said in passing after a hedge ('maybe'); {what} is what was said",
     "assumed_urgent": "a red flag (or an emergency check) not understood three times: the urgent assumption",
     "assumed_unsure": "a question not understood three times: taken as not sure, and the assistant moves on",
 }

@@ -22,6 +22,9 @@ class WordLists:
     auxiliaries: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...] = ()
     corrections: tuple[str, ...] = ()
+    #: Words that make what follows uncertain ("maybe", "I think"): a fact said after one is
+    #: confirmed before it is taken as an answer.
+    hedges: tuple[str, ...] = ()
     command_padding: tuple[str, ...] = ()
     #: Command name -> words that alone make a short reply that command, when it is no answer.
     command_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -42,6 +42,9 @@ class FileSet:
     files: list[Path] = field(default_factory=list)
     #: Conversation test files (a top-level ``tests:`` key) found among the intent files.
     test_files: list[Path] = field(default_factory=list)
+    #: What the per-intent check (``read_intent_files(check=...)``) found: kept apart from
+    #: :attr:`problems`, which are what stops the files loading.
+    checked: list[Problem] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -87,7 +90,10 @@ def _read_and_check(check: IntentCheck | None, path: Path) -> _Read:
     read = _read_one(path)
     if check is None or read.intent is None or read.loaded is None:
         return read
-    return replace(read, checked=tuple(check(LoadedIntent(read.intent, read.loaded))))
+    checked = tuple(check(LoadedIntent(read.intent, read.loaded)))
+    # The intent is built: only the places of its values are needed from here on (to report the
+    # checks that need all the intents), not the parsed values again, which are as large.
+    return replace(read, checked=checked, loaded=replace(read.loaded, data=None))
 
 
 def _read_one(path: Path) -> _Read:
@@ -207,7 +213,7 @@ def read_intent_files(
                 )
                 continue
             fs.intents.append(LoadedIntent(read.intent, read.loaded))
-            fs.problems.extend(read.checked)
+            fs.checked.extend(read.checked)
     if len(fs.intents) > MAX_INTENTS:
         fs.problems.append(
             Problem(Location(", ".join(display_path(p) for p in paths)), too_many_intents(len(fs.intents)))

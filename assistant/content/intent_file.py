@@ -29,7 +29,10 @@ INTENT_KEYS = {
     "triage",
     "max_causes",
     "version",
+    "parts",
 }
+#: In a question: the part of the body the person named ("Is that {part} swollen?").
+PART = "{part}"
 QUESTION_KEYS = {
     "id",
     "kind",
@@ -43,6 +46,7 @@ QUESTION_KEYS = {
     "range",
     "answers",
     "mentions",
+    "confirm",
     "sources",
 }
 CAUSE_KEYS = {"id", "name", "says", "advice", "level", "base", "evidence", "sources"}
@@ -86,6 +90,7 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
         r.report(("version",), 'version should be text such as "2026.12.1"')
         version = None
     questions = _questions(r, top.get("questions"))
+    parts = _parts(r, top.get("parts"), questions)
     scores = _scores(r, top.get("scores"))
     causes = _causes(r, top.get("causes"))
     triage = _triage(r, top.get("triage"))
@@ -112,8 +117,32 @@ def load_intent(loaded: LoadedYaml) -> tuple[Intent | None, list[Any]]:
         triage=tuple(t for t, _ in triage),
         max_causes=int(max_causes or 3),
         version="" if version is None else str(version),
+        parts=parts,
     )
     return intent, r.problems
+
+
+def _parts(r: Reader, value: Any, questions: list[tuple[Question, YamlPath]]) -> dict[str, tuple[str, ...]]:
+    """``parts:`` (part name -> the words for it), and every ``{part}`` in a question needing it."""
+    out: dict[str, tuple[str, ...]] = {}
+    if value is not None:
+        m = r.keyed(("parts",), value, what="parts", example="'foot: [foot, feet, heel, toe]'")
+        for name, path, words in m:
+            texts = r.texts(path, words, what=f"the words for part {name!r}", min_items=1)
+            if texts:
+                out[str(name)] = texts
+    if out:
+        return out
+    for question, path in questions:
+        for key in ("ask", "reprompt", "confirm"):
+            if PART in getattr(question, key):
+                r.report(
+                    (*path, key),
+                    f"{PART} is the part of the body the person named; list the parts at the top "
+                    "of the file, e.g. 'parts: {leg: [leg, calf, shin], foot: [foot, heel, toe]}', "
+                    "or write the part out",
+                )
+    return out
 
 
 def _synonyms(r: Reader, value: Any) -> dict[str, str]:
@@ -191,14 +220,15 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
         rng = _range(r, (*path, "range"), m.get("range"), kind)
         answers = _answer_words(r, (*path, "answers"), m.get("answers"), kind)
         srcs = r.texts((*path, "sources"), m.get("sources"), what="sources")
-        mentions = r.texts((*path, "mentions"), m.get("mentions"), what="mentions")
-        if mentions and kind not in (None, "yes_no"):
+        mentions = _mentions(r, (*path, "mentions"), m.get("mentions"), kind, choices)
+        confirm = r.text((*path, "confirm"), m.get("confirm"), what="confirm", required=False)
+        if confirm and not mentions:
             r.report(
-                (*path, "mentions"),
-                "mentions (phrases said in passing) belong to a yes_no question",
+                (*path, "confirm"),
+                "confirm is asked when a mention was uncertain; add mentions: or remove it",
                 key=True,
+                severity="warning",
             )
-            mentions = ()
         if red_flag and kind not in (None, "yes_no"):
             r.report((*path, "red_flag"), "only a yes_no question can be a red flag; set kind: yes_no")
         if qid and kind and ask:
@@ -208,7 +238,7 @@ def _questions(r: Reader, value: Any) -> list[tuple[Question, YamlPath]]:
             if label:
                 q = replace(q, label=label)
             if mentions:
-                q = replace(q, mentions=tuple(mentions))
+                q = replace(q, mentions=mentions, confirm=confirm or "")
             out.append((q, path))
     return out
 
@@ -244,6 +274,46 @@ def _choices(r: Reader, path: YamlPath, value: Any, kind: QuestionKind | None) -
         if ident and texts:
             out.append(Choice(ident, texts))
     return tuple(out)
+
+
+def _mentions(
+    r: Reader, path: YamlPath, value: Any, kind: QuestionKind | None, choices: tuple[Choice, ...]
+) -> dict[str, tuple[str, ...]]:
+    """``mentions:``: a list (yes_no: phrases that mean yes), or answer value -> phrases."""
+    if value is None:
+        return {}
+    if kind not in ("yes_no", "choice"):
+        r.report(path, "mentions (phrases said in passing) belong to a yes_no or choice question", key=True)
+        return {}
+    if isinstance(value, list):
+        if kind != "yes_no":
+            r.report(
+                path,
+                "for a choice question, write mentions as choice id -> phrases, "
+                "e.g. 'mentions: {sunburn: [sunburnt, in the sun]}'",
+            )
+            return {}
+        phrases = r.texts(path, value, what="mentions")
+        return {"yes": phrases} if phrases else {}
+    allowed = ("yes", "no") if kind == "yes_no" else tuple(c.id for c in choices)
+    m = r.mapping(path, value, what="mentions", allowed=allowed)
+    if m is None:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, phrases in m.items():
+        if (*path, key) in r.y.boolean_words:
+            r.report(
+                (*path, key),
+                f'write the key in quotes, "{key}": unquoted, YAML reads {key} as true or false '
+                f'(it was taken as "{key}")',
+                key=True,
+                severity="warning",
+            )
+        if key in allowed:
+            texts = r.texts((*path, key), phrases, what=f"the mentions for {key}", min_items=1)
+            if texts:
+                out[str(key)] = texts
+    return out
 
 
 def _range(r: Reader, path: YamlPath, value: Any, kind: QuestionKind | None) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ WORD_LIST_KEYS = (
     "auxiliaries",
     "clause_breaks",
     "corrections",
+    "hedges",
     "command_padding",
     "command_keywords",
     "ordinals",
@@ -38,6 +39,7 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         auxiliaries=r.texts((*path, "auxiliaries"), lang.get("auxiliaries"), what="auxiliaries"),
         clause_breaks=r.texts((*path, "clause_breaks"), lang.get("clause_breaks"), what="clause_breaks"),
         corrections=r.texts((*path, "corrections"), lang.get("corrections"), what="corrections"),
+        hedges=r.texts((*path, "hedges"), lang.get("hedges"), what="hedges"),
         command_padding=r.texts(
             (*path, "command_padding"), lang.get("command_padding"), what="command_padding"
         ),

@@ -185,7 +185,7 @@ class Dialog(RepairTurns):
         events: list[Event] = [IntentMatched(intent.id, score, heard)]
         self._note_mentions(heard)
         if intent.intro:
-            events.append(Say(fill(intent.intro, emergency_number=self.number)))
+            events.append(Say(fill(intent.intro, **self._filled())))
         return events + self._next()
 
     def _answer(self, u: Understanding, text: str) -> list[Event]:
@@ -284,7 +284,7 @@ class Dialog(RepairTurns):
         if command == "explain":
             question = self._current_question()
             text = question.explain if question and question.explain else self.msg("no_explanation")
-            return [Say(fill(text, emergency_number=self.number), role="explain"), *self._reask()]
+            return [Say(fill(text, **self._filled()), role="explain"), *self._reask()]
         if command == "go_back":
             return self._go_back()
         log.warning("unknown command %r", command)

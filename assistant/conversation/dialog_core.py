@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -33,7 +33,9 @@ from assistant.conversation.probe import Probe
 from assistant.conversation.result_wording import compose_result
 from assistant.conversation.summary import summarize
 from assistant.conversation.triage import assess, compute_scores, fill, join_names
+from assistant.understanding.answers import positions
 from assistant.understanding.emergencies import Finding
+from assistant.understanding.mentions import Mention
 from assistant.understanding.understand import OPENING
 
 log = logging.getLogger(__name__)
@@ -87,8 +89,8 @@ class ConversationState:
     #: emergency came from one of the recognizer's other hypotheses.
     check_best: str | None = None
     check_phase: Phase = "complaint"
-    #: Questions answered in passing (question id -> value and the words), used when reached.
-    mentioned: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Questions answered in passing, used when reached (confirmed first when uncertain).
+    mentioned: dict[str, Mention] = field(default_factory=dict)
     #: Questions whose answer was taken from something said in passing.
     in_passing: set[str] = field(default_factory=set)
     check_ask: Ask | None = None
@@ -124,8 +126,27 @@ class DialogCore:
         if wordings:
             turn = self._wording_turns.get(key, 0)
             self._wording_turns[key] = turn + 1
-            return fill(wordings[turn % len(wordings)], emergency_number=self.number, **values)
-        return fill(self.messages[key], emergency_number=self.number, **values)
+            return fill(wordings[turn % len(wordings)], **{**self._filled(), **values})
+        return fill(self.messages[key], **{**self._filled(), **values})
+
+    def _filled(self) -> dict[str, str]:
+        """What a placeholder in a prompt stands for: the emergency number, the part named."""
+        return {"emergency_number": self.number, "part": self._part()}
+
+    def _part(self) -> str:
+        """The part of the body the opening named, as the intent's questions name it ("foot"
+        for "my big toe"), or the intent's first part when none was named."""
+        intent = self.intent
+        if intent is None or not intent.parts:
+            return ""
+        words = self.knowledge.understander.hearing.words(self.state.complaint)
+        normalizer = self.knowledge.understander.normalizer
+        found: list[tuple[int, int, str]] = []
+        for name, names in intent.parts.items():
+            for phrase in names:
+                tokens = tuple(normalizer.tokens(phrase))
+                found += [(at, -len(tokens), name) for at in positions(words, tokens)]
+        return min(found)[2] if found else next(iter(intent.parts))
 
     def _ask_complaint(self, reprompt: bool = False) -> Ask:
         return self._remember(
@@ -147,17 +168,42 @@ class DialogCore:
         events: list[Event] = []
         question = self._next_question(intent)
         while question is not None and question.id in self.state.mentioned:
+            mention = self.state.mentioned.pop(question.id)
+            if not mention.certain:
+                # Said in passing, but hedged ("maybe it was the sun"): one short check, when
+                # there is one for it; otherwise the question itself is asked.
+                self.state.current = question.id
+                self.state.questions_asked += 1
+                if question.kind == "choice" or (mention.value == "yes" and question.confirm):
+                    return [*events, self._confirm_mention(question, mention)]
+                return [*events, self._ask_question(question)]
             # Said in passing already: taken as the answer, not asked again.
-            value, heard = self.state.mentioned.pop(question.id)
-            self._record(question, value, heard)
+            self._record(question, mention.value, mention.heard)
             self.state.in_passing.add(question.id)
-            events.append(Answer(question.id, value, heard, source="mentioned"))
+            events.append(Answer(question.id, mention.value, mention.heard, source="mentioned"))
             question = self._next_question(intent)
         if question is None:
             return events + self._result()
         self.state.current = question.id
         self.state.questions_asked += 1
         return [*events, self._ask_question(question)]
+
+    def _confirm_mention(self, question: Question, mention: Mention) -> Ask:
+        """ "You mentioned sunburn. Is that right?" (a choice), or the question's own ``confirm``
+        (a yes): yes takes the mention as the answer; no is a no to a yes/no question, and asks a
+        choice question itself."""
+        if question.kind == "choice":
+            choice = next((c for c in question.choices if c.id == mention.value), None)
+            what = choice.words[0] if choice and choice.words else mention.said
+            text = self.msg("confirm_mention", what=what)
+        else:
+            text = question.confirm
+        # A yes/no confirmed "no" is a no; a choice that was not the one mentioned is asked.
+        otherwise: AnswerValue | None = "no" if question.kind == "yes_no" else None
+        self.state.probe = Probe(question.id, ((text, mention.value),), otherwise, confirming=mention.heard)
+        return self._remember(
+            Ask(fill(text, **self._filled()), question.id, "yes_no", ("yes", "no", "unsure"))
+        )
 
     def _note_mentions(self, text: str) -> None:
         """Remember the questions ``text`` answers in passing (not those already answered)."""
@@ -168,7 +214,7 @@ class DialogCore:
         heard = understander.hearing.hear(text)
         for mention in understander.mentions.find(heard, intent.questions):
             if mention.question not in self.state.answers:
-                self.state.mentioned[mention.question] = (mention.value, text)
+                self.state.mentioned[mention.question] = replace(mention, heard=text)
 
     def _next_question(self, intent: Intent) -> Question | None:
         answers = self.state.answers
@@ -187,11 +233,13 @@ class DialogCore:
         elif question.kind == "choice":
             choices = question.choice_ids()
         return self._remember(
-            Ask(fill(text or question.ask, emergency_number=self.number), question.id, question.kind, choices)
+            Ask(fill(text or question.ask, **self._filled()), question.id, question.kind, choices)
         )
 
-    def _take(self, question: Question, value: AnswerValue, text: str) -> list[Event]:
-        """Record an understood answer and go on."""
+    def _take(
+        self, question: Question, value: AnswerValue, text: str, *, mentioned: bool = False
+    ) -> list[Event]:
+        """Record an understood answer and go on (``mentioned``: said in passing, then confirmed)."""
         self.state.probe = None
 
         if question.red_flag and value == "unsure":
@@ -209,7 +257,9 @@ class DialogCore:
                 *self._result(emergency=True, preface=self.msg("red_flag_assumed")),
             ]
         self._record(question, value, text)
-        events: list[Event] = [Answer(question.id, value, text)]
+        if mentioned:
+            self.state.in_passing.add(question.id)
+        events: list[Event] = [Answer(question.id, value, text, source="mentioned" if mentioned else "said")]
         if question.red_flag and value == "yes":
             return events + self._result(emergency=True)
         self._note_mentions(text)
@@ -223,7 +273,8 @@ class DialogCore:
     def _result(self, *, emergency: bool = False, preface: str = "") -> list[Event]:
         intent = self.intent
         assert intent is not None
-        assessment = assess(intent, self.state.answers, emergency=emergency)
+        mentioned = {q: m.value for q, m in self.state.mentioned.items() if m.certain}
+        assessment = assess(intent, self.state.answers, emergency=emergency, mentioned=mentioned)
         and_word = self.knowledge.system.words.conjunction("and")
         result = compose_result(intent, assessment, self.msg, self.number, preface, and_word)
         self.state.result = result
@@ -268,13 +319,27 @@ class DialogCore:
         emergency counts as a yes to the red-flag questions about it; none when no intent is known.
         """
         understander = self.knowledge.understander
+        heard = understander.hearing.hear(text)
+        concepts = understander.emergencies.concepts_in(heard.clauses)
         intent = self.intent
         if intent is None:
             top = understander.understand(text, OPENING, check_emergency=False).top
-            if top is None or top.score < self.knowledge.system.confirm_score:
+            if top is not None and top.score >= self.knowledge.system.confirm_score:
+                intent = top.intent
+            else:
+                # "My foot is cold and blue": no complaint matched, but the part of the body named
+                # is one an intent is about, and one of its red flags is about this emergency.
+                intent = next(
+                    (
+                        i
+                        for i in self.knowledge.intents
+                        if understander.names_part_of(i, heard.words)
+                        and any(q.red_flag and concepts & understander.asks_about(q) for q in i.questions)
+                    ),
+                    None,
+                )
+            if intent is None:
                 return [], ()
-            intent = top.intent
-        concepts = understander.emergencies.concepts_in(understander.hearing.hear(text).clauses)
         answers = dict(self.state.answers)
         flags = [q for q in intent.questions if q.red_flag and q.kind == "yes_no"]
         about = [q for q in flags if concepts & understander.asks_about(q)]
@@ -282,7 +347,12 @@ class DialogCore:
             answers[question.id] = "yes"
         if not any(answers.get(q.id) == "yes" for q in flags):
             return [], ()  # no red flag of the intent is about it: its everyday causes do not fit
-        assessment = assess(intent, answers, emergency=True)
+        # What was said in passing counts too, after the red flag's own causes ("my leg is red
+        # and hot and I keep fainting" names an infection beside the clot): plain mentions only.
+        found = [m for m in self.state.mentioned.values() if m.certain]
+        found += [m for m in understander.mentions.find(heard, intent.questions) if m.certain]
+        mentioned = {m.question: m.value for m in found if m.question not in answers}
+        assessment = assess(intent, answers, emergency=True, mentioned=mentioned)
         if assessment.common:
             return [], ()
         return [c for c, _ in assessment.causes], tuple(s.cite() for s in assessment.sources)

@@ -25,9 +25,11 @@ class Probe:
     question: str
     #: (what is asked, the answer it stands for when the person says yes)
     items: tuple[tuple[str, AnswerValue], ...]
-    #: The answer when every item is answered no.
-    otherwise: AnswerValue
+    #: The answer when every item is answered no; None: ask the question itself.
+    otherwise: AnswerValue | None
     index: int = 0
+    #: Confirming a fact said in passing: what was said then (a yes takes it as the answer).
+    confirming: str = ""
 
     @property
     def prompt(self) -> str:
@@ -39,7 +41,7 @@ class Probe:
 
     def next(self) -> Probe | None:
         return (
-            Probe(self.question, self.items, self.otherwise, self.index + 1)
+            Probe(self.question, self.items, self.otherwise, self.index + 1, self.confirming)
             if self.index + 1 < len(self.items)
             else None
         )

@@ -24,9 +24,9 @@ from assistant.conversation.dialog_core import (
     SIMPLER_AFTER,
     DialogCore,
 )
-from assistant.conversation.probe import Probe, probe_for
+from assistant.conversation.probe import NONE_CHOICE, Probe, probe_for
 from assistant.conversation.triage import fill
-from assistant.understanding.understand import Understanding
+from assistant.understanding.understand import Expecting, Understanding
 
 
 class RepairTurns(DialogCore):
@@ -97,7 +97,7 @@ class RepairTurns(DialogCore):
     def _probe_ask(self, probe: Probe) -> Ask:
         return self._remember(
             Ask(
-                fill(probe.prompt, emergency_number=self.number),
+                fill(probe.prompt, **self._filled()),
                 probe.question,
                 "yes_no",
                 ("yes", "no", "unsure"),
@@ -107,14 +107,29 @@ class RepairTurns(DialogCore):
     def _probe_answer(self, u: Understanding, question: Question, text: str) -> list[Event]:
         probe = self.state.probe
         assert probe is not None
+        if probe.confirming and question.kind != "yes_no" and u.answer != "yes":
+            # "You mentioned sunburn. Is that right?" "No, it was a bite": an answer to the
+            # question itself counts ("no" alone is not "none of these").
+            understander, expecting = self.knowledge.understander, Expecting(question.kind, question)
+            words = understander.hearing.words(text)
+            for said in (text, " ".join(words[1:])):  # with and without the leading "no"
+                meant = understander.understand(said, expecting)
+                if meant.answer is not None and not meant.several and meant.answer != NONE_CHOICE:
+                    return self._take(question, meant.answer, text)
         if u.answer == "yes":
+            if probe.confirming:
+                return self._take(question, probe.value, probe.confirming, mentioned=True)
             return self._take(question, probe.value, text)
-        if u.answer == "unsure":
-            return self._take(question, "unsure", text)
-        if u.answer != "no":
+        if u.answer not in ("no", "unsure"):
             return self._not_understood()
+        if u.answer == "unsure" and probe.otherwise is not None:
+            return self._take(question, "unsure", text)
         following = probe.next()
         if following is None:
+            if probe.otherwise is None:
+                # A fact said in passing turned out wrong or unsure: the question itself is asked.
+                self.state.probe = None
+                return [self._ask_question(question)]
             return self._take(question, probe.otherwise, text)
         self.state.probe = following
         return [self._probe_ask(following)]

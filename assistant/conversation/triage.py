@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.base.conditions import AnswerValue, Facts, evaluate
+from assistant.base.conditions import AnswerValue, Facts, evaluate, names
 from assistant.base.events import TRIAGE_LEVELS, TriageLevel
 from assistant.base.intents import Cause, Intent, Source, TriageRule
 
@@ -41,10 +42,19 @@ def rank_causes(intent: Intent, facts: Facts) -> list[tuple[Cause, float]]:
     return sorted(weighted, key=lambda cw: (-cw[1], order[cw[0].id]))
 
 
-def assess(intent: Intent, answers: dict[str, AnswerValue], *, emergency: bool = False) -> Assessment:
+def assess(
+    intent: Intent,
+    answers: dict[str, AnswerValue],
+    *,
+    emergency: bool = False,
+    mentioned: Mapping[str, AnswerValue] | None = None,
+) -> Assessment:
     """Decide the triage level: the most urgent rule that holds wins.
 
     ``emergency`` (a red flag answered yes) makes the result an emergency whatever the rules say.
+    ``mentioned``: facts said in passing for questions never reached ("something bit my ankle"
+    when the questions stopped at a swollen leg). They help rank the causes to name, never the
+    level or the scores.
     """
     scores = compute_scores(intent, answers)
     facts = Facts(answers, scores)
@@ -55,7 +65,18 @@ def assess(intent: Intent, answers: dict[str, AnswerValue], *, emergency: bool =
     if emergency and (rule is None or rule.level != "emergency"):
         rule, forced = None, True
     level: TriageLevel = "emergency" if forced else rule.level if rule else TRIAGE_LEVELS[1]
-    ranked, common = causes_to_name(intent, facts, level, known=rule is not None and rule.known_diagnosis)
+    known = rule is not None and rule.known_diagnosis
+    ranked, common = causes_to_name(intent, facts, level, known=known)
+    if mentioned and len(ranked) < intent.max_causes:
+        # Causes only what was said in passing points to come after those the answers point to.
+        said = Facts({**mentioned, **answers}, scores)
+        extra, _ = causes_to_name(intent, said, level, known=known)
+        named = {c.id for c, _ in ranked} if not common else set()
+        more = [(c, w) for c, w in extra if c.id not in named and w > 0]
+        if more:
+            ranked = [] if common else ranked
+            ranked = (ranked + more)[: intent.max_causes]
+            common = False
     source_ids: list[str] = []
     for sid in (*(rule.sources if rule else ()), *(s for c, _ in ranked for s in c.sources)):
         if sid not in source_ids:
@@ -73,22 +94,36 @@ def causes_to_name(
     urgent than the result's is not named (the rules, not the list of causes, decide urgency; a
     result saying "see a doctor this week" must not name only a clot, whose advice is the same
     day). When no cause has evidence for it, the likeliest causes that fit the level are named as
-    common possibilities. An emergency names every cause with evidence, whatever its level, and so
-    does a rule for a known diagnosis that has not changed (``known``): the diagnosis is named.
+    common possibilities. An emergency names every cause with evidence except those for home care,
+    and a rule for a known diagnosis that has not changed (``known``): the diagnosis is named.
     """
     rank = TRIAGE_LEVELS.index(level)
     ranked = rank_causes(intent, facts)
 
     def fits(cause: Cause) -> bool:
-        if level == "emergency" or known or cause.level is None:
+        if known or cause.level is None:
             return True
+        if level == "emergency":
+            # Everything that fits, but never a cause for home care beside a call for an ambulance.
+            return cause.level != TRIAGE_LEVELS[-1]
         return TRIAGE_LEVELS.index(cause.level) >= rank
 
     named = [(c, w) for c, w in ranked if w > 0 and fits(c)][: intent.max_causes]
     if named:
         return named, False
-    common = [(c, w) for c, w in ranked if fits(c)][: min(2, intent.max_causes)]
+    fitting = [(c, w) for c, w in ranked if fits(c)]
+    # Common causes "that fit the answers": not one whose every sign was already answered away
+    # (no gout once the person said no hot joint, no strain once they said no injury).
+    open_ = [(c, w) for c, w in fitting if not ruled_out(c, facts)]
+    common = (open_ or fitting)[: min(2, intent.max_causes)]
     return common, bool(common)
+
+
+def ruled_out(cause: Cause, facts: Facts) -> bool:
+    """Every piece of evidence for the cause is false, on questions already answered."""
+    known = set(facts.answers) | set(facts.scores)
+    signs = [e for e in cause.evidence if e.add > 0]
+    return bool(signs) and all(names(e.when) <= known and not evaluate(e.when, facts) for e in signs)
 
 
 def fill(text: str, **values: str) -> str:

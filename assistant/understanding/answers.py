@@ -129,8 +129,12 @@ class YesNoParser:
             else:
                 break
         if run:
-            # Then the last plain answer counts: "yeah, definitely not" is no.
-            return [f for f in found if f.strong][-1].value
+            # Then the last plain answer counts ("yeah, definitely not" is no), but a single word
+            # inside a sentence is a word, not an answer ("no, I sit right by the heater").
+            later = [
+                f for f in found[len(run) :] if f.strong and (f.end == len(words) or f.end - f.start > 1)
+            ]
+            return (later or run)[-1].value
         return None
 
 

@@ -37,6 +37,8 @@ class Normalizer:
     stopwords: frozenset[str] = frozenset()
     #: Texts already normalised (intent phrases are normalised by several checks); bounded.
     _seen: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    #: Single words of the content already normalised, joined; None for a number word.
+    _words: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_system(cls, system: SystemPack, intents: Iterable[Intent] = ()) -> Normalizer:
@@ -83,10 +85,21 @@ class Normalizer:
         Every step is per word except joining number words ("twenty one"), so a sentence with a
         number word takes the whole path.
         """
-        words = text.split()
-        if any(w.lower() in self.numbers for w in words):
-            return self(text)
-        return " ".join(t for w in words for t in self.tokens(w))
+        parts = []
+        known = self._words
+        for word in text.split():
+            if word in known:
+                part = known[word]
+            else:
+                if len(known) >= CACHE_SIZE:
+                    known.clear()
+                part = None if word.lower() in self.numbers else " ".join(self.tokens(word))
+                known[word] = part
+            if part is None:
+                return self(text)
+            if part:
+                parts.append(part)
+        return " ".join(parts)
 
     def __call__(self, text: str) -> str:
         return " ".join(self.tokens(text))
@@ -126,6 +139,7 @@ class Normalizer:
 
 def clean(text: str) -> str:
     """Make any input safe to handle: valid text, no control characters, bounded length."""
-    text = text[:MAX_CHARS]
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
+    if text.isprintable():
+        return text  # the usual case, checked at once
     return "".join(ch if ch.isprintable() else " " for ch in text)

@@ -135,6 +135,10 @@ class Understander:
         """The body regions the words name; "back of" and "bottom of" only locate the next word."""
         return {self.regions[w] for j, w in enumerate(words) if w in self.regions and not _locates(words, j)}
 
+    def names_part_of(self, intent: Intent, words: Sequence[str]) -> bool:
+        """The words name a part of the body in a region the intent is about ("my foot")."""
+        return bool(self._named(tuple(words)) & self.intent_regions.get(intent.id, frozenset()))
+
     def _about_elsewhere(self, match: IntentMatch, words: tuple[str, ...]) -> bool:
         """The utterance names parts of the body, none of them in a region the intent is about."""
         named = self._named(words)
@@ -151,8 +155,11 @@ class Understander:
 
     @cached_property
     def mentions(self) -> MentionFinder:
-        negations = frozenset(w for n in self.system.words.negations for w in self.normalizer.tokens(n))
-        return MentionFinder(self.normalizer, negations)
+        words, tokens = self.system.words, self.normalizer.tokens
+        negations = frozenset(w for n in words.negations for w in tokens(n))
+        hedges = tuple(t for t in (tuple(tokens(h)) for h in words.hedges) if t)
+        joiners = frozenset(w for c in words.conjunctions.values() for w in tokens(c))
+        return MentionFinder(self.normalizer, negations, hedges, joiners)
 
     @cached_property
     def emergencies(self) -> EmergencyDetector:

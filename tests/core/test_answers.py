@@ -4,6 +4,7 @@ import pytest
 
 from assistant.content.knowledge import Knowledge
 from assistant.understanding.answers import parse_choice, parse_number
+from assistant.understanding.understand import Expecting
 
 
 @pytest.mark.parametrize(
@@ -81,3 +82,22 @@ def test_choice(toy_knowledge: Knowledge, said: str, choice: str | None) -> None
 )
 def test_number(toy_knowledge: Knowledge, said: str, number: int | None) -> None:
     assert parse_number(said, toy_knowledge.normalizer) == number
+
+
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        # A one-word answer inside a sentence is a word there, not an answer.
+        ("no it was my heater, i sit right by it", "no"),
+        ("nope, it's right next to the radiator", "no"),
+        ("no, i was right in the sun all day", "no"),
+        ("yes, it hurts right here", "yes"),
+        # An answer that ends what was said, or one of several words, still counts.
+        ("yeah, definitely not", "no"),
+        ("yeah, definitely not, it is fine", "no"),
+        ("no yeah, it is", "yes"),
+        ("no, sorry, yes", "yes"),
+    ],
+)
+def test_an_answer_word_inside_a_sentence(shipped_knowledge: Knowledge, said: str, value: str) -> None:
+    assert shipped_knowledge.understander.understand(said, Expecting("yes_no")).answer == value

@@ -69,8 +69,8 @@ def test_the_clinician_summary_shows_what_was_mentioned(shipped_knowledge: Knowl
 
 def test_a_denial_never_answers_a_red_flag(shipped_knowledge: Knowledge) -> None:
     understander = shipped_knowledge.understander
-    flag = Question("rf", "yes_no", "Any chest pain?", red_flag=True, mentions=("chest pain",))
-    plain = Question("fever", "yes_no", "Any fever?", mentions=("fever",))
+    flag = Question("rf", "yes_no", "Any chest pain?", red_flag=True, mentions={"yes": ("chest pain",)})
+    plain = Question("fever", "yes_no", "Any fever?", mentions={"yes": ("fever",)})
     found = understander.mentions.find(understander.hearing.hear("no chest pain and no fever"), [flag, plain])
     assert [(m.question, m.value) for m in found] == [("fever", "no")]
     found = understander.mentions.find(understander.hearing.hear("I have chest pain"), [flag, plain])
@@ -79,12 +79,12 @@ def test_a_denial_never_answers_a_red_flag(shipped_knowledge: Knowledge) -> None
 
 def test_a_negation_far_before_the_mention_does_not_deny_it(shipped_knowledge: Knowledge) -> None:
     understander = shipped_knowledge.understander
-    q = Question("immobile", "yes_no", "Surgery?", mentions=("surgery",))
+    q = Question("immobile", "yes_no", "Surgery?", mentions={"yes": ("surgery",)})
     heard = understander.hearing.hear("I can't walk far these days since the knee surgery")
     assert [(m.value) for m in understander.mentions.find(heard, [q])] == ["yes"]
 
 
-def test_mentions_belong_to_yes_no_questions(tmp_path: Path) -> None:
+def test_a_choice_question_lists_its_mentions_under_its_choices(tmp_path: Path) -> None:
     text = (TOY_INTENTS / "toe_pain.yaml").read_text(encoding="utf-8")
     old = "    kind: choice\n    ask: When did it start?"
     assert old in text
@@ -93,4 +93,4 @@ def test_mentions_belong_to_yes_no_questions(tmp_path: Path) -> None:
     knowledge, problems = check_files([SYSTEM_FILE, path])
     errors = [str(p) for p in problems if p.severity == "error"]
     assert knowledge is None
-    assert any("mentions" in e and "yes_no" in e and "toe_pain.yaml:" in e for e in errors), errors
+    assert any("choice id -> phrases" in e and "toe_pain.yaml:" in e for e in errors), errors
