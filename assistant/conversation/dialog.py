@@ -293,6 +293,7 @@ class Dialog(RepairTurns):
     def _go_back(self) -> list[Event]:
         state = self.state
         if state.phase == "question" and state.history:
+            state.probe = None  # a question being asked one part at a time, or a check, is left
             previous = state.history.pop()
             state.answers.pop(previous, None)
             state.heard.pop(previous, None)

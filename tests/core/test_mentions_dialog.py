@@ -166,3 +166,21 @@ def test_a_simulated_patient_answers_a_check_from_its_facts(shipped_knowledge: K
     )
     outcome = play(vignette, shipped_knowledge, Settings())
     assert not outcome.error and outcome.triage == "self_care" and outcome.causes == ("sunburn",)
+
+
+def test_go_back_at_a_check_asks_the_question_before(dialog: Dialog) -> None:
+    events = talk(dialog, "maybe i got sunburnt and my shins feel hot", *NO_FLAGS, "no", "none", "no")
+    assert asks(events)[-1].text == "You mentioned sunburn. Is that right?"
+    events = dialog.handle("go back")
+    assert [a.question for a in asks(events)] == ["known_cause"]
+    events = dialog.handle("yes")
+    assert (answer(events, "known_cause").value, asks(events)[0].question) == ("yes", "known_same")
+
+
+def test_go_back_while_a_choice_is_asked_one_option_at_a_time(dialog: Dialog) -> None:
+    talk(dialog, "my calf is warm", *NO_FLAGS, "no", "yes", "purple", "purple")
+    assert dialog.state.probe is not None  # the sign question, one option at a time
+    events = dialog.handle("go back")
+    assert [a.question for a in asks(events)] == ["one_leg"] and dialog.state.probe is None
+    events = dialog.handle("yes")
+    assert answer(events, "one_leg").value == "yes" and asks(events)[0].question == "sign"
