@@ -2,7 +2,8 @@
 
 ``printf '' | assistant --text --intents DIR`` with the shipped intents only and with 1,000 and
 5,000 generated intents (the generator of ``check_bench.py``), each with no content cache (cold:
-the cache folder emptied before every run) and with one (warm). Every run is a fresh interpreter
+the cache folder emptied before every run) and with one (warm). Also the time to the reply to
+a complaint typed the moment the first question appears. Every run is a fresh interpreter
 with a home of its own (no config file, no drop-ins). Prints the median, min and max of each, and
 the load average (other work on the machine slows every figure).
 
@@ -38,8 +39,10 @@ def make_intents(folder: Path, count: int) -> None:
         (folder / f"bench_{i}.yaml").write_text(intent_yaml(i, rng, 20))
 
 
-def first_prompt(tree: Path, home: Path, intents: Path | None) -> float:
-    """Seconds from starting the process to reading the first question (the second line)."""
+def first_prompt(tree: Path, home: Path, intents: Path | None) -> tuple[float, float]:
+    """Seconds from starting the process to reading the first question (the second line), and to
+    the reply to a complaint typed the moment that question appears (what is left of the start-up
+    work, such as building the matcher, is then waited for)."""
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache")}
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env.pop("ASSISTANT_EMERGENCY_NUMBER", None)
@@ -52,10 +55,15 @@ def first_prompt(tree: Path, home: Path, intents: Path | None) -> float:
     proc.stdout.readline()  # the greeting
     proc.stdout.readline()  # the first question
     elapsed = time.perf_counter() - start
+    assert proc.stdin is not None
+    proc.stdin.write(b"my calf feels hot\n")
+    proc.stdin.flush()
+    proc.stdout.readline()  # the reply
+    replied = time.perf_counter() - start
     proc.communicate(b"", timeout=300)  # end of input; a cache being written is finished first
     if proc.returncode != 0:
         raise SystemExit(f"{tree}: exit status {proc.returncode}")
-    return elapsed
+    return elapsed, replied
 
 
 def load() -> str:
@@ -84,22 +92,25 @@ def main() -> None:
             modes = ["warm"] if args.warm_only else ["cold", "warm"]
             for mode in modes:
                 samples: dict[Path, list[float]] = {tree: [] for tree in trees}
+                replies: dict[Path, list[float]] = {tree: [] for tree in trees}
                 before = load()
                 for run in range(args.runs + (1 if mode == "warm" else 0)):
                     for tree in trees:
                         cache = homes[tree] / "cache"
                         if mode == "cold":
                             shutil.rmtree(cache, ignore_errors=True)
-                        elapsed = first_prompt(tree, homes[tree], intents)
+                        elapsed, replied = first_prompt(tree, homes[tree], intents)
                         if mode == "cold" or run > 0:  # the first warm run may fill the cache
                             samples[tree].append(elapsed)
+                            replies[tree].append(replied)
                 label = f"{'shipped only' if not size else f'+{size:,} intents'}, {mode}"
                 for tree in trees:
                     s = samples[tree]
                     name = f"  [{tree.name}]" if len(trees) > 1 else ""
                     print(
-                        f"{label:<24} median {statistics.median(s):6.3f} s  min {min(s):6.3f}  "
-                        f"max {max(s):6.3f}  (n={len(s)}, load {before} -> {load()}){name}",
+                        f"{label:<24} first prompt median {statistics.median(s):6.3f} s  min {min(s):6.3f}  "
+                        f"max {max(s):6.3f}  first reply median {statistics.median(replies[tree]):6.3f} s  "
+                        f"(n={len(s)}, load {before} -> {load()}){name}",
                         flush=True,
                     )
 

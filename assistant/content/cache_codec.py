@@ -163,16 +163,22 @@ class _Builder:
         }
 
     def build(self, value: Any) -> Any:
-        if type(value) in _PLAIN:
+        # The hot path of reading an entry: tuples and records are built here directly, each
+        # plain item passed as it is, with one call per array (a quarter of a million of them
+        # for 5,000 intents).
+        plain, build = _PLAIN, self.build
+        if type(value) in plain:
             return value
         if type(value) is not list or type(value[0]) is not int:
             raise BadCacheError("a value is plain or a tagged array")
         tag = value[0]
+        if tag == TUPLE:
+            return tuple([v if type(v) in plain else build(v) for v in value[1:]])
         if tag < 0:
             return self.special[tag](value[1:])  # KeyError: an unknown tag
         if len(value) - 1 != self.sizes[tag]:
             raise BadCacheError(f"{self.kinds[tag].__name__} is not written with these fields")
-        return self.kinds[tag](*self.items(value[1:]))
+        return self.kinds[tag](*[v if type(v) in plain else build(v) for v in value[1:]])
 
     def items(self, items: list[Any]) -> list[Any]:
         build = self.build

@@ -148,19 +148,31 @@ class VerifiedRecognizer:
         adaptive = self.inner if isinstance(self.inner, Adaptive) else None
         state = adaptive.snapshot() if adaptive else None
         hear_freely = getattr(self.inner, "hear_freely", None)
+        checking = callable(hear_freely)
         if callable(hear_freely):
             hear_freely()  # a plainer model made for checking answers, when the engine has one
         else:
             self.inner.set_phrases(None)
-        for chunk in audio:
-            self.inner.accept(chunk)
-        free = self.inner.finish().text
+        free = self._hear_again(audio)
+        hypotheses = [free, heard.text]
+        confirmed = bool(heard.text) and agrees(heard.text, free, self.meaning)
+        if not confirmed and checking:
+            # Not an answer: heard once more with the opening's model, which knows every
+            # emergency phrase, so that an emergency said instead of an answer ("I can't
+            # breathe") comes back as a hypothesis and is checked, not lost.
+            self.inner.set_phrases(None)
+            hypotheses.insert(1, self._hear_again(audio))
         if adaptive and state is not None:
             adaptive.restore(state)
         self.inner.set_phrases(self._phrases)
-        if heard.text and agrees(heard.text, free, self.meaning):
+        if confirmed:
             return heard
         log.debug("constrained %r not confirmed by free-form %r: not understood", heard.text, free)
-        # The free hearing goes along as a hypothesis: an emergency said instead of an answer
-        # ("I can't breathe") is then checked, not lost.
-        return Transcript("", heard.engine, alternatives=tuple(a for a in (free, heard.text) if a))
+        # The free hearings go along as hypotheses: an emergency said instead of an answer is
+        # then checked, not lost.
+        return Transcript("", heard.engine, alternatives=tuple(dict.fromkeys(a for a in hypotheses if a)))
+
+    def _hear_again(self, audio: Sequence[AudioChunk]) -> str:
+        for chunk in audio:
+            self.inner.accept(chunk)
+        return self.inner.finish().text

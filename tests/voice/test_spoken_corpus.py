@@ -11,8 +11,9 @@ import pytest
 
 from assistant.content.knowledge import Knowledge
 from assistant.evaluation.spoken import Rendering, SpokenJudge, synthesize, with_noise
-from assistant.evaluation.utterances import Utterance
+from assistant.evaluation.utterances import Utterance, load_corpus
 from assistant.voice.run import embedded_recognizer
+from tests.support import ROOT
 
 pytestmark = [
     pytest.mark.voice,
@@ -59,6 +60,22 @@ def test_clean_speech_is_mostly_understood_as_the_text_path_understands_it(
     agreed = [v for v in verdicts if v.agrees]
     print(f"clean speech understood as text: {len(agreed)}/{len(verdicts)}")
     assert len(agreed) >= 0.6 * len(verdicts), [(v.utterance.text, v.heard) for v in verdicts if not v.agrees]
+    assert not [v for v in verdicts if v.polarity_flip]
+
+
+def test_an_emergency_said_instead_of_an_answer_is_heard(judge: SpokenJudge, tmp_path: Path) -> None:
+    """Emergencies said at a question (every other one of the corpus, en-us): the grammar forces
+    an answer, the check rejects it, and the opening's model hears the emergency. Measured: 17 of
+    36 acted on (at once or after one check question), 7 before the opening's model listened."""
+    corpus = load_corpus([ROOT / "evaluation" / "utterances" / "emergencies.yaml"])
+    at_questions = [u for u in corpus if u.context != "opening"][::2]
+    rendering = Rendering("en-us", 150)
+    verdicts = [judge.hear(u, synthesize(u.text, rendering, tmp_path), rendering) for u in at_questions]
+    emergencies = [v for v in verdicts if v.text_label == "emergency"]
+    acted = [v for v in emergencies if v.acted_on]
+    print(f"emergencies at questions acted on: {len(acted)}/{len(emergencies)}")
+    assert len(emergencies) >= 30
+    assert len(acted) >= 12, [(v.utterance.text, v.heard, v.alternatives) for v in emergencies]
     assert not [v for v in verdicts if v.polarity_flip]
 
 
