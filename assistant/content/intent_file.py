@@ -301,14 +301,7 @@ def _mentions(
         return {}
     out: dict[str, tuple[str, ...]] = {}
     for key, phrases in m.items():
-        if (*path, key) in r.y.boolean_words:
-            r.report(
-                (*path, key),
-                f'write the key in quotes, "{key}": unquoted, YAML reads {key} as true or false '
-                f'(it was taken as "{key}")',
-                key=True,
-                severity="warning",
-            )
+        _unquoted(r, path, key)
         if key in allowed:
             texts = r.texts((*path, key), phrases, what=f"the mentions for {key}", min_items=1)
             if texts:
@@ -345,16 +338,20 @@ def _answer_words(
     if m is None:
         return {}
     for k in m:
-        if (*path, k) in r.y.boolean_words:
-            # Unquoted, YAML reads yes and no as true and false; taken as meant, but said.
-            r.report(
-                (*path, k),
-                f'write the key in quotes, "{k}": unquoted, YAML reads {k} as true or false '
-                f'(it was taken as "{k}")',
-                key=True,
-                severity="warning",
-            )
+        _unquoted(r, path, k)
     return {k: r.texts((*path, k), v, what=f"the words for {k}") for k, v in m.items() if k in YES_NO_VALUES}
+
+
+def _unquoted(r: Reader, path: YamlPath, key: str) -> None:
+    """Unquoted, YAML reads yes and no as true and false: taken as meant, but said."""
+    if (*path, key) in r.y.boolean_words:
+        r.report(
+            (*path, key),
+            f'write the key in quotes, "{key}": unquoted, YAML reads {key} as true or false '
+            f'(it was taken as "{key}")',
+            key=True,
+            severity="warning",
+        )
 
 
 def _scores(r: Reader, value: Any) -> list[tuple[Score, YamlPath]]:

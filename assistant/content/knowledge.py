@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -183,8 +182,7 @@ def load_knowledge(
 def _from_files(
     paths: Sequence[Path], strict: bool, allow_override: bool, key: str | None, *, warn: bool = True
 ) -> Knowledge:
-    """Read and check the files; with a cache ``key``, store what was slow to load under it."""
-    started = time.perf_counter()
+    """Read and check the files; with a cache ``key``, store them under it when there are many."""
     knowledge, problems = check_files(paths, skip_broken=not strict, allow_override=allow_override)
     if warn or knowledge is None:
         _warn(problems)
@@ -193,7 +191,7 @@ def _from_files(
     if key:
         from assistant.content import content_cache  # noqa: PLC0415
 
-        if time.perf_counter() - started >= content_cache.WORTH_SECONDS:
+        if len(knowledge.intents) >= content_cache.WORTH_INTENTS:
             warnings = tuple(p for p in problems if p.severity == "warning")
             content_cache.write_soon(key, content_cache.Loaded(knowledge.system, knowledge.intents, warnings))
     return knowledge

@@ -8,10 +8,8 @@ run in this process: the result is the same either way, in the same order.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -38,7 +36,13 @@ def parallel_map(
     """``[fn(context, item) for item in items]``, on every core when there are many items."""
     global _job  # noqa: PLW0603 - handed to forked workers, which inherit module state
     workers = min(os.cpu_count() or 1, 8)
-    if len(items) < min_items or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(items) < min_items or workers < 2:
+        return [fn(context, item) for item in items]
+    # Imported here: a few files (the shipped ones at every start) need no worker processes.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [fn(context, item) for item in items]
     _job = (fn, context)
     try:

@@ -29,14 +29,13 @@ from assistant.base.events import (
 from assistant.base.intents import Cause, Intent, Question
 from assistant.base.settings import Settings
 from assistant.content.knowledge import Knowledge
+from assistant.conversation.emergency_causes import emergency_causes
 from assistant.conversation.probe import Probe
 from assistant.conversation.result_wording import compose_result
 from assistant.conversation.summary import summarize
 from assistant.conversation.triage import assess, compute_scores, fill, join_names
-from assistant.understanding.answers import positions
 from assistant.understanding.emergencies import Finding
 from assistant.understanding.mentions import Mention
-from assistant.understanding.understand import OPENING
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +111,7 @@ class DialogCore:
         self.state = ConversationState()
         self.messages = knowledge.system.messages
         self._wording_turns: dict[str, int] = {}
+        self._parts: dict[tuple[str, str], str] = {}
         self.number = self.settings.emergency_number or knowledge.system.emergency_number
         self.finished = False
 
@@ -139,14 +139,12 @@ class DialogCore:
         intent = self.intent
         if intent is None or not intent.parts:
             return ""
-        words = self.knowledge.understander.hearing.words(self.state.complaint)
-        normalizer = self.knowledge.understander.normalizer
-        found: list[tuple[int, int, str]] = []
-        for name, names in intent.parts.items():
-            for phrase in names:
-                tokens = tuple(normalizer.tokens(phrase))
-                found += [(at, -len(tokens), name) for at in positions(words, tokens)]
-        return min(found)[2] if found else next(iter(intent.parts))
+        key = (intent.id, self.state.complaint)
+        if key not in self._parts:
+            understander = self.knowledge.understander
+            words = understander.hearing.words(self.state.complaint)
+            self._parts[key] = understander.mentions.part_named(intent.parts, words)
+        return self._parts[key]
 
     def _ask_complaint(self, reprompt: bool = False) -> Ask:
         return self._remember(
@@ -314,48 +312,8 @@ class DialogCore:
         return events + self._end("completed")
 
     def _emergency_causes(self, text: str) -> tuple[list[Cause], tuple[str, ...]]:
-        """The causes an emergency names: those that fit everything said, for the intent being
-        asked about or the one named in the same breath ("my calf is hot and I'm gasping"). The
-        emergency counts as a yes to the red-flag questions about it; none when no intent is known.
-        """
-        understander = self.knowledge.understander
-        heard = understander.hearing.hear(text)
-        concepts = understander.emergencies.concepts_in(heard.clauses)
-        intent = self.intent
-        if intent is None:
-            top = understander.understand(text, OPENING, check_emergency=False).top
-            if top is not None and top.score >= self.knowledge.system.confirm_score:
-                intent = top.intent
-            else:
-                # "My foot is cold and blue": no complaint matched, but the part of the body named
-                # is one an intent is about, and one of its red flags is about this emergency.
-                intent = next(
-                    (
-                        i
-                        for i in self.knowledge.intents
-                        if understander.names_part_of(i, heard.words)
-                        and any(q.red_flag and concepts & understander.asks_about(q) for q in i.questions)
-                    ),
-                    None,
-                )
-            if intent is None:
-                return [], ()
-        answers = dict(self.state.answers)
-        flags = [q for q in intent.questions if q.red_flag and q.kind == "yes_no"]
-        about = [q for q in flags if concepts & understander.asks_about(q)]
-        for question in about:
-            answers[question.id] = "yes"
-        if not any(answers.get(q.id) == "yes" for q in flags):
-            return [], ()  # no red flag of the intent is about it: its everyday causes do not fit
-        # What was said in passing counts too, after the red flag's own causes ("my leg is red
-        # and hot and I keep fainting" names an infection beside the clot): plain mentions only.
-        found = [m for m in self.state.mentioned.values() if m.certain]
-        found += [m for m in understander.mentions.find(heard, intent.questions) if m.certain]
-        mentioned = {m.question: m.value for m in found if m.question not in answers}
-        assessment = assess(intent, answers, emergency=True, mentioned=mentioned)
-        if assessment.common:
-            return [], ()
-        return [c for c, _ in assessment.causes], tuple(s.cite() for s in assessment.sources)
+        said = [m for m in self.state.mentioned.values() if m.certain]
+        return emergency_causes(self.knowledge, self.intent, text, self.state.answers, said)
 
     def _summary(self, path: str | None) -> Summary:
         intent, result = self.intent, self.state.result

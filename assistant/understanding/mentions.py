@@ -11,7 +11,7 @@ different answers is asked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.base.intents import Question
@@ -48,6 +48,7 @@ class MentionFinder:
     #: Words joining two statements ("and"): a hedge before one does not reach the next.
     joiners: frozenset[str] = frozenset()
     _phrases: dict[int, Phrases] = field(default_factory=dict, repr=False)
+    _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def _tokens(self, question: Question) -> Phrases:
         key = id(question.mentions)
@@ -63,6 +64,22 @@ class MentionFinder:
             found = tuple(sorted(found, key=lambda vt: -len(vt[1])))
             self._phrases[key] = found
         return found
+
+    def part_named(self, parts: Mapping[str, Sequence[str]], words: Sequence[str]) -> str:
+        """The part (a key of ``parts``: name -> its words) named first in ``words``, the longest
+        words winning at one place; the first part when none is named."""
+        found: list[tuple[int, int, str]] = []
+        for name, names in parts.items():
+            for phrase in names:
+                tokens = self._words(phrase)
+                found += [(at, -len(tokens), name) for at in positions(words, tokens)]
+        return min(found)[2] if found else next(iter(parts), "")
+
+    def _words(self, phrase: str) -> tuple[str, ...]:
+        tokens = self._cache.get(phrase)
+        if tokens is None:
+            tokens = self._cache[phrase] = tuple(self.normalizer.tokens(phrase))
+        return tokens
 
     def find(self, heard: Heard, questions: Iterable[Question]) -> list[Mention]:
         """The questions the utterance answers in passing, with their values."""

@@ -28,7 +28,7 @@ from tests.support import ROOT, TOY_INTENTS
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The cache in a folder of the test's own, caching everything (not only slow content)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(content_cache, "WORTH_SECONDS", 0.0)
+    monkeypatch.setattr(content_cache, "WORTH_INTENTS", 0)
     return tmp_path / "cache" / "assistant" / "content"
 
 
@@ -231,7 +231,7 @@ from pathlib import Path
 from assistant.content import content_cache
 from assistant.content.knowledge import SHIPPED_INTENTS, load_knowledge
 from assistant.conversation.dialog import Dialog
-content_cache.WORTH_SECONDS = 0.0
+content_cache.WORTH_INTENTS = 0
 knowledge = load_knowledge([SHIPPED_INTENTS, Path(sys.argv[1])], cached=True)
 greeting = [e.to_dict() for e in Dialog(knowledge).start()]
 result = {"modules": sorted(sys.modules), "built": knowledge._intents is not None, "greeting": greeting}
