@@ -21,6 +21,7 @@ from assistant.authoring.near_phrases import NearPhrases
 from assistant.authoring.workspace import LoadedIntent
 from assistant.base.problems import Problem, display_path
 from assistant.content.knowledge import Knowledge
+from assistant.content.parallel import parallel_map
 
 
 def phrase_collisions(
@@ -38,16 +39,19 @@ def phrase_collisions(
                 words[text] = frozenset(knowledge.normalizer.tokens(text))
             owners[words[text]].add(intent.id)
     problems: list[Problem] = []
-    nearby = NearPhrases(knowledge.matcher, knowledge.system.accept_score) if near else None
-    index = {intent.id: i for i, intent in enumerate(knowledge.matcher.intents)} if near else {}
-    for item in items:
+    if near:
+        # Only the phrases another intent could score at the accept score, or at their own
+        # intent's score, are matched (their intents checked on every core).
+        nearby = NearPhrases(knowledge.matcher, knowledge.system.accept_score)
+        index = {intent.id: i for i, intent in enumerate(knowledge.matcher.intents)}
+        picked = parallel_map(_to_match, range(len(items)), (nearby, index, items))
+    else:
+        # No other intent has these words: it cannot reach 100 (see above).
+        picked = [[j for j, p in enumerate(i.intent.phrases) if len(owners[words[p]]) >= 2] for i in items]
+    for item, chosen in zip(items, picked, strict=True):
         intent = item.intent
-        for j, phrase in enumerate(intent.phrases):
-            if nearby is None:
-                if len(owners[words[phrase]]) < 2:
-                    continue  # no other intent has these words: it cannot reach 100 (see above)
-            elif intent.id in index and not nearby.may_be_taken(phrase, index[intent.id]):
-                continue  # no other intent can score it at the accept score, nor at its own
+        for j in chosen:
+            phrase = intent.phrases[j]
             matches = knowledge.matcher.match(phrase)  # built on first use: rarely needed
             own = next((m for m in matches if m.intent.id == intent.id), None)
             other = next((m for m in matches if m.intent.id != intent.id), None)
@@ -79,6 +83,14 @@ def phrase_collisions(
                 )
             )
     return problems
+
+
+def _to_match(context: tuple[NearPhrases, dict[str, int], list[LoadedIntent]], k: int) -> list[int]:
+    nearby, index, items = context
+    intent = items[k].intent
+    if intent.id not in index:
+        return list(range(len(intent.phrases)))
+    return nearby.to_match(intent.phrases, index[intent.id])
 
 
 def _phrase_line(knowledge: Knowledge, item: LoadedIntent | None, normalized: str) -> int:

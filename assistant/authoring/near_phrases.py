@@ -22,6 +22,7 @@ might not be among the few the matcher scores.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -72,6 +73,10 @@ class NearPhrases:
         #: Intents (by the matcher's number) with each one-word keyword.
         self.keywords = {word: set(owners) for word, owners in matcher.keywords.items()}
 
+    def to_match(self, phrases: Sequence[str], own: int) -> list[int]:
+        """Which of the phrases of intent ``own`` may be taken (see :meth:`may_be_taken`)."""
+        return [j for j, phrase in enumerate(phrases) if self.may_be_taken(phrase, own)]
+
     def may_be_taken(self, phrase: str, own: int) -> bool:
         """Whether ``phrase`` of intent ``own`` (the matcher's number for it) could be scored at the
         threshold by another intent, or miss its own: False only when neither can happen."""
@@ -80,9 +85,9 @@ class NearPhrases:
         content = words - matcher.stopwords
         if len(content) < 2:
             return True  # how well its own intent scores it is not known without matching
-        if any(w not in matcher.postings for w in words):
+        if not words <= matcher.postings.keys():
             return True  # a word no phrase has: the matcher would look up its close spellings
-        if any(self.keywords.get(w, set()) - {own} for w in words):
+        if any(self.keywords[w] - {own} for w in words & self.keywords.keys()):
             return True
         if self._crowded(content):
             return True
