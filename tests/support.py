@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from assistant.base.events import Event
 from assistant.content.knowledge import SHIPPED_INTENTS
@@ -75,3 +77,13 @@ def examples(n: int) -> int:
 
     current = settings.default
     return n * LONG_FACTOR if current is not None and current.max_examples >= 1000 else n
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """A script that is not a package module (a bench script), imported under ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

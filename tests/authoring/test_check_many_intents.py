@@ -9,9 +9,7 @@ the planted problems still found among 1,000 intents.
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -21,6 +19,7 @@ from assistant.authoring import near_phrases
 from assistant.authoring.check import run_check
 from assistant.content.knowledge import SHIPPED_INTENTS
 from assistant.understanding.phrase_index import RECALL_WEIGHT
+from tests.support import load_script
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "check_bench.py"
 
@@ -42,12 +41,7 @@ PLANTED = {
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_bench_for_tests", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_bench_for_tests"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH, "check_bench_for_tests")
 
 
 def planted_yaml(bench: ModuleType, intent_id: str, phrases: list[str]) -> str:

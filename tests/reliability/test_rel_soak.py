@@ -5,15 +5,14 @@ A bound check, not a timing assertion: bench/soak.py reports the latency figures
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from assistant.content.knowledge import Knowledge
+from tests.support import load_script
 
 SOAK = Path(__file__).resolve().parents[2] / "bench" / "soak.py"
 #: Resident memory may grow by at most this much over the run (allocator noise is ~100 KiB).
@@ -22,12 +21,7 @@ MAX_GROWTH_KIB = 10 * 1024
 
 @pytest.fixture(scope="module")
 def soak_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_soak", SOAK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_soak"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SOAK, "bench_soak")
 
 
 def test_two_hundred_conversations_stay_within_the_memory_bound(
