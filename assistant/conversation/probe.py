@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.base.conditions import AnswerValue
 from assistant.base.intents import Question
@@ -40,11 +40,7 @@ class Probe:
         return self.items[self.index][1]
 
     def next(self) -> Probe | None:
-        return (
-            Probe(self.question, self.items, self.otherwise, self.index + 1, self.confirming)
-            if self.index + 1 < len(self.items)
-            else None
-        )
+        return replace(self, index=self.index + 1) if self.index + 1 < len(self.items) else None
 
 
 def probe_for(question: Question, msg: Callable[..., str], joiners: tuple[str, ...] = ()) -> Probe | None:

@@ -68,15 +68,13 @@ def assess(
     known = rule is not None and rule.known_diagnosis
     ranked, common = causes_to_name(intent, facts, level, known=known)
     if mentioned and len(ranked) < intent.max_causes:
-        # Causes only what was said in passing points to come after those the answers point to.
-        said = Facts({**mentioned, **answers}, scores)
-        extra, _ = causes_to_name(intent, said, level, known=known)
-        named = {c.id for c, _ in ranked} if not common else set()
-        more = [(c, w) for c, w in extra if c.id not in named and w > 0]
+        # Causes only what was said in passing points to come after those the answers point to
+        # (and replace common possibilities named for want of any).
+        kept = [] if common else ranked
+        extra, _ = causes_to_name(intent, Facts({**mentioned, **answers}, scores), level, known=known)
+        more = [(c, w) for c, w in extra if w > 0 and all(c.id != k.id for k, _ in kept)]
         if more:
-            ranked = [] if common else ranked
-            ranked = (ranked + more)[: intent.max_causes]
-            common = False
+            ranked, common = (kept + more)[: intent.max_causes], False
     source_ids: list[str] = []
     for sid in (*(rule.sources if rule else ()), *(s for c, _ in ranked for s in c.sources)):
         if sid not in source_ids:

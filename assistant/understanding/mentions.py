@@ -47,21 +47,17 @@ class MentionFinder:
     hedges: tuple[tuple[str, ...], ...] = ()
     #: Words joining two statements ("and"): a hedge before one does not reach the next.
     joiners: frozenset[str] = frozenset()
-    _phrases: dict[int, Phrases] = field(default_factory=dict, repr=False)
+    #: A question's mentions (as written) -> (value, words) pairs, longest first.
+    _phrases: dict[tuple[tuple[str, tuple[str, ...]], ...], Phrases] = field(default_factory=dict, repr=False)
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def _tokens(self, question: Question) -> Phrases:
-        key = id(question.mentions)
+        key = tuple(question.mentions.items())
         found = self._phrases.get(key)
         if found is None:
-            found = tuple(
-                (value, tokens)
-                for value, phrases in question.mentions.items()
-                for tokens in (tuple(self.normalizer.tokens(p)) for p in phrases)
-                if tokens
-            )
+            pairs = [(value, self._words(p)) for value, phrases in key for p in phrases]
             # Longest first: "both legs" is found before "legs" could be.
-            found = tuple(sorted(found, key=lambda vt: -len(vt[1])))
+            found = tuple(sorted(((v, t) for v, t in pairs if t), key=lambda vt: -len(vt[1])))
             self._phrases[key] = found
         return found
 
