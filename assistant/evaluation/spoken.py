@@ -161,7 +161,7 @@ class SpokenJudge:
         result = listen(iter_wav_chunks(wav), self.recognizer, detector, is_complete=completes(allowed))
         raw = result.heard
         text = snap(raw, allowed)
-        alternatives = tuple(speakable(a) for a in result.transcript.alternatives)
+        alternatives = tuple(speakable(a) for a in result.transcript.hypotheses)
         # As the dialog understands a first hearing (nothing checked yet).
         u = self.knowledge.understander.understand_hypotheses(text, alternatives, expecting)
         spoken, _ = self.judge.label(u, expecting)

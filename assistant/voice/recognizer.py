@@ -20,6 +20,16 @@ class Transcript:
     text: str
     engine: str
     alternatives: tuple[str, ...] = ()
+    #: What a hearing of the same audio that listens for emergencies heard (see
+    #: :class:`~assistant.voice.sphinx_engine.SphinxRecognizer`): only ever a reason to ask the
+    #: emergency's one check question, never an answer.
+    alarms: tuple[str, ...] = ()
+
+    @property
+    def hypotheses(self) -> tuple[str, ...]:
+        """The other hearings to weigh beside :attr:`text`: the alarms first (so that a limit on
+        how many are looked at never drops them), then the alternatives."""
+        return tuple(dict.fromkeys(h for h in (*self.alarms, *self.alternatives) if h and h != self.text))
 
 
 @runtime_checkable

@@ -30,7 +30,14 @@ from assistant.voice.options import VoiceOptions
 from assistant.voice.recognizer import Recognizer, listen
 from assistant.voice.speech_output import make_speech_output
 from assistant.voice.verify import VerifiedRecognizer
-from assistant.voice.vocabulary import domain_phrases, expected_phrases, opening_sentences, snap, speakable
+from assistant.voice.vocabulary import (
+    alarm_sentences,
+    domain_phrases,
+    expected_phrases,
+    opening_sentences,
+    snap,
+    speakable,
+)
 from assistant.voice.wavinput import iter_wav_chunks, read_wav_info
 
 log = logging.getLogger(__name__)
@@ -116,6 +123,7 @@ def embedded_recognizer(knowledge: Knowledge, wake_phrase: str | None = None) ->
             opening_sentences(knowledge),
             check_phrases=domain_phrases(knowledge),
             wake_phrases=[wake_phrase] if wake_phrase else (),
+            alarm_phrases=alarm_sentences(knowledge),
         ),
         knowledge.yes_no_parser.parse,
         trusted=emergency,
@@ -208,7 +216,7 @@ def run_turns(
         heard.final(text or raw)
         # Out-of-grammar speech snaps to nothing: "didn't catch that", never a guessed answer.
         # The other hypotheses go along: an emergency in any of them is checked, never dropped.
-        session.said(text, [speakable(a) for a in result.transcript.alternatives])
+        session.said(text, [speakable(a) for a in result.transcript.hypotheses])
 
 
 def turn_config(base: EndpointConfig, windows: TurnWindows, allowed: list[str] | None) -> EndpointConfig:

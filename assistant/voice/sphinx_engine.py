@@ -95,11 +95,14 @@ class SphinxRecognizer:
         discount_mass: float = 0.1,
         check_phrases: Sequence[str] | None = None,
         wake_phrases: Sequence[str] = (),
+        alarm_phrases: Sequence[str] = (),
     ) -> None:
         """``domain_phrases``: the sentences of the free-form (opening) language model, repeated
         as often as they should weigh. ``check_phrases``: the sentences of a second, plainer
         language model used by :meth:`hear_freely` to check a constrained answer (None: the
-        first one). ``wake_phrases``: listened for by :meth:`hear_wake` (always-on mode)."""
+        first one). ``wake_phrases``: listened for by :meth:`hear_wake` (always-on mode).
+        ``alarm_phrases``: the sentences of the alarm model, which hears each utterance heard
+        with the opening's model once more (see :attr:`Transcript.alarms`)."""
         self._hmm = hmm or Path(pocketsphinx.get_model_path("en-us/en-us"))
         self._pron = Pronunciations(
             dictionary or Path(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"))
@@ -108,7 +111,10 @@ class SphinxRecognizer:
         sentences = split_words(domain_phrases)
         check_sentences = split_words(check_phrases or ())
         wake_sentences = split_words(wake_phrases)
-        vocabulary = {w for words in (*sentences, *check_sentences, *wake_sentences) for w in words}
+        alarm_sentences = split_words(alarm_phrases)
+        vocabulary = {
+            w for words in (*sentences, *check_sentences, *wake_sentences, *alarm_sentences) for w in words
+        }
         known = self._pron.lookup(vocabulary)
         known.update(new_pronunciations(vocabulary - known.keys(), known))
         missing = vocabulary - known.keys()
@@ -160,6 +166,14 @@ class SphinxRecognizer:
                 )
                 self._decoder.add_lm_file("wake", str(wake_file))
                 self._wake_search = "wake"
+            #: The search of the alarm model, None without alarm phrases.
+            self._alarm_search: str | None = None
+            alarm_lm = _usable(alarm_sentences, known)
+            if alarm_lm:
+                alarm_file = Path(tmp) / "alarm.arpa"
+                alarm_file.write_text(build_arpa(alarm_lm, discount_mass), encoding="utf-8")
+                self._decoder.add_lm_file("alarm", str(alarm_file))
+                self._alarm_search = "alarm"
         #: Each word the decoder knows, with its pronunciations.
         self._phones = known
         self._unknown_words: set[str] = set(missing)
@@ -172,6 +186,8 @@ class SphinxRecognizer:
         self._first_audio: list[bytes] | None = []
         #: True while another model than the opening's listens (:meth:`hear_freely`, :meth:`hear_wake`).
         self._checking = False
+        #: The audio of the utterance being heard with the opening's model, for the alarm model.
+        self._opening_audio: list[bytes] = []
 
     @property
     def phrases(self) -> tuple[str, ...] | None:
@@ -287,8 +303,11 @@ class SphinxRecognizer:
             self._in_utterance = True
         if pcm:
             self._decoder.process_raw(pcm, False, False)
-            if self._first_audio is not None and self._phrases is None and not self._checking:
-                self._first_audio.append(pcm)
+            if self._phrases is None and not self._checking:
+                if self._first_audio is not None:
+                    self._first_audio.append(pcm)
+                if self._alarm_search is not None:
+                    self._opening_audio.append(pcm)
         hyp = self._decoder.hyp()
         return str(hyp.hypstr) if hyp is not None and hyp.hypstr else None
 
@@ -298,6 +317,8 @@ class SphinxRecognizer:
         tail = self._converter.flush().pcm
         if tail:
             self._decoder.process_raw(tail, False, False)
+        opening = self._phrases is None and not self._checking
+        heard_audio, self._opening_audio = [*self._opening_audio, tail], []
         self._end()
         first, self._first_audio = self._first_audio, None
         if first and self._decoder.hyp() is not None and self._phrases is None and not self._checking:
@@ -329,10 +350,28 @@ class SphinxRecognizer:
                 candidates = [text] + [c for c in candidates if c != whole]
                 text = whole
         alternatives = tuple(candidates[: self._max_alternatives])
-        return Transcript(text=text, engine=self.name, alternatives=alternatives)
+        alarms = self._hear_alarm(b"".join(heard_audio), text) if opening and text else ()
+        return Transcript(text=text, engine=self.name, alternatives=alternatives, alarms=alarms)
+
+    def _hear_alarm(self, pcm: bytes, text: str) -> tuple[str, ...]:
+        """The utterance heard once more with the alarm model (its best hypothesis if it differs
+        from ``text``); the decoder's adaptive state is put back afterwards."""
+        if self._alarm_search is None or not pcm:
+            return ()
+        state = self.snapshot()
+        self._decoder.activate_search(self._alarm_search)
+        self._decoder.start_utt()
+        self._decoder.process_raw(pcm, False, False)
+        self._decoder.end_utt()
+        hyp = self._decoder.hyp()
+        self._decoder.activate_search(self._free_search)
+        self.restore(state)
+        heard = str(hyp.hypstr).strip() if hyp is not None else ""
+        return (heard,) if heard and heard != text else ()
 
     def _end(self) -> None:
         if self._in_utterance:
             self._decoder.end_utt()
         self._in_utterance = False
         self._converter = StreamConverter()
+        self._opening_audio = []

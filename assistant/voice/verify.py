@@ -156,12 +156,15 @@ class VerifiedRecognizer:
         free = self._hear_again(audio)
         hypotheses = [free, heard.text]
         confirmed = bool(heard.text) and agrees(heard.text, free, self.meaning)
+        alarms: tuple[str, ...] = ()
         if not confirmed and checking:
             # Not an answer: heard once more with the opening's model, which knows every
             # emergency phrase, so that an emergency said instead of an answer ("I can't
-            # breathe") comes back as a hypothesis and is checked, not lost.
+            # breathe") comes back as a hypothesis and is checked, not lost (with its alarms).
             self.inner.set_phrases(None)
-            hypotheses.insert(1, self._hear_again(audio))
+            opening = self._hear(audio)
+            hypotheses.insert(1, opening.text)
+            alarms = opening.alarms
         if adaptive and state is not None:
             adaptive.restore(state)
         self.inner.set_phrases(self._phrases)
@@ -170,9 +173,14 @@ class VerifiedRecognizer:
         log.debug("constrained %r not confirmed by free-form %r: not understood", heard.text, free)
         # The free hearings go along as hypotheses: an emergency said instead of an answer is
         # then checked, not lost.
-        return Transcript("", heard.engine, alternatives=tuple(dict.fromkeys(a for a in hypotheses if a)))
+        return Transcript(
+            "", heard.engine, alternatives=tuple(dict.fromkeys(a for a in hypotheses if a)), alarms=alarms
+        )
 
     def _hear_again(self, audio: Sequence[AudioChunk]) -> str:
+        return self._hear(audio).text
+
+    def _hear(self, audio: Sequence[AudioChunk]) -> Transcript:
         for chunk in audio:
             self.inner.accept(chunk)
-        return self.inner.finish().text
+        return self.inner.finish()
