@@ -98,11 +98,11 @@ def report(verdicts: list[SpokenVerdict]) -> None:
     if len(noises) > 1:
         print("\nBy noise, emergencies acted on and polarity flips:")
         for noise in noises:
-            group = [v for v in verdicts if v.rendering.noise == noise]
-            acted = [v for v in group if v.text_label == "emergency"]
-            flips = sum(1 for v in group if v.polarity_flip)
-            agree, emergencies = _share(group, "agrees"), _share(acted, "acted_on")
-            print(f"  {noise:<8} agree {agree}, emergencies {emergencies}, flips {flips}")
+            heard = [v for v in verdicts if v.rendering.noise == noise]
+            said = [v for v in heard if v.text_label == "emergency"]
+            flipped = sum(1 for v in heard if v.polarity_flip)
+            agree, acted = _share(heard, "agrees"), _share(said, "acted_on")
+            print(f"  {noise:<8} agree {agree}, emergencies {acted}, flips {flipped}")
     confusions = collections.Counter((v.text_label, v.spoken_label) for v in verdicts if not v.agrees)
     print("\nMost common confusions (text path -> spoken):")
     for (want, got), n in confusions.most_common(15):

@@ -106,7 +106,7 @@ def test_a_look_alike_heard_beside_the_answer_leaves_its_polarity_in_doubt(
 
 def test_look_alikes_are_the_short_words_one_phone_from_the_other_polarity(toy_knowledge: Knowledge) -> None:
     sounds = {"ya": ("Y", "AA"), "nah": ("N", "AA"), "no": ("N", "OW"), "yes": ("Y", "EH", "S")}
-    found = look_alikes(list(sounds), toy_knowledge.yes_no_parser.parse, lambda p: sounds.get(p))
+    found = look_alikes(list(sounds), toy_knowledge.yes_no_parser.parse, sounds.get)
     assert found == {"ya", "nah"}
 
 
@@ -121,9 +121,9 @@ def test_sound_alikes_are_words_heard_for_an_answer_of_the_other_polarity() -> N
         "nose": ("N", "OW", "Z"),
     }
     answers = {"no": ("no", sounds["no"]), "nah": ("no", ("N", "AA")), "yes": ("yes", sounds["yes"])}
-    found = sound_alikes(["know", "ya", "it", "nose", "yes"], "yes", answers, lambda w: sounds.get(w))
+    found = sound_alikes(["know", "ya", "it", "nose", "yes"], "yes", answers, sounds.get)
     # "know" is "no"; "ya" is a phone from "nah"; a longer word must sound the same ("nose" is
     # not "no").
     assert found == {"know", "ya"}
     # Beside a no, a word like a yes is the doubt; words like another no are not.
-    assert sound_alikes(["know", "yes"], "no", answers, lambda w: sounds.get(w)) == {"yes"}
+    assert sound_alikes(["know", "yes"], "no", answers, sounds.get) == {"yes"}
