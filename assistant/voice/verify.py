@@ -66,10 +66,15 @@ def agrees(
         return False
     if free == constrained:
         return True
-    said, heard = constrained.split(), free.split()
+    said, heard, allowed = constrained.split(), free.split(), frozenset(phrases)
     doubt = len(heard) > len(said) and any(w in look_alikes for w in heard if w not in said)
     if doubt or len(heard) > len(said) + 1:
-        return _answer_and_more(said, heard, meaning, frozenset(phrases) - look_alikes)
+        return _answer_and_more(said, heard, meaning, allowed - look_alikes)
+    if free in allowed and (meaning is None or meaning(constrained) is None or meaning(free) is None):
+        # Freely heard as another of the grammar's phrases, word for word ("the first one" where
+        # the grammar heard "the third one"): two hearings of different things. A command said in
+        # other words ("repeat" beside "repeat that") is still understood from both hearings.
+        return False
     if meaning is not None:
         understood, other = meaning(constrained), meaning(free)
         if understood is not None and other is not None:

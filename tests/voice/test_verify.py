@@ -127,3 +127,19 @@ def test_sound_alikes_are_words_heard_for_an_answer_of_the_other_polarity() -> N
     assert found == {"know", "ya"}
     # Beside a no, a word like a yes is the doubt; words like another no are not.
     assert sound_alikes(["know", "yes"], "no", answers, sounds.get) == {"yes"}
+
+
+@pytest.mark.parametrize(
+    ("constrained", "free", "expected"),
+    [
+        ("the third one", "the first one", False),  # heard from "the first one"
+        ("red skin", "a swollen vein", False),
+        ("the third one", "the third", True),  # not a phrase of its own: only similarity counts
+        ("no", "nope", True),  # two phrases, the same answer
+    ],
+)
+def test_freely_heard_as_another_phrase_of_the_grammar_is_a_disagreement(
+    toy_knowledge: Knowledge, constrained: str, free: str, expected: bool
+) -> None:
+    phrases = ("the first one", "the third one", "red skin", "a swollen vein", "no", "nope")
+    assert agrees(constrained, free, toy_knowledge.yes_no_parser.parse, phrases=phrases) is expected
