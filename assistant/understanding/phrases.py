@@ -49,6 +49,13 @@ def polarity_guards(system: SystemPack, phrases: list[str]) -> list[str]:
     return guards
 
 
+#: Contrasts already worked out, by system pack and expected phrases (each question asks the same
+#: again at every turn, and the voice vocabulary asks for every question at start-up). The pack is
+#: kept beside its result, so that a freed pack's id reused by another never finds it.
+_CONTRASTS: dict[tuple[int, tuple[str, ...]], tuple[SystemPack, list[str]]] = {}
+_CONTRASTS_KEPT = 256
+
+
 def contrasts(system: SystemPack, phrases: list[str]) -> list[str]:
     """Everyday no and unsure answers one word away from an expected answer of another meaning
     ("don't believe so" beside "i believe so", "i didn't" beside "i do", "it's possible" beside
@@ -62,6 +69,19 @@ def contrasts(system: SystemPack, phrases: list[str]) -> list[str]:
     understood as the text path in 12 to 17 more turns of 544, but took a no for a yes in 3 more
     ("never" and "no sir" heard as "there was"); the no and unsure ones alone: no more flips.
     """
+    key = (id(system), tuple(phrases))
+    cached = _CONTRASTS.get(key)
+    if cached is not None and cached[0] is system:
+        return list(cached[1])
+    found = _contrasts(system, phrases)
+    if len(_CONTRASTS) >= _CONTRASTS_KEPT:
+        _CONTRASTS.clear()  # content reloaded many times: let the old packs go
+    _CONTRASTS[key] = (system, found)
+    return list(found)
+
+
+def _contrasts(system: SystemPack, phrases: list[str]) -> list[str]:
+    """Work out :func:`contrasts` (uncached)."""
     meaning = {p.lower(): key for key, group in system.all_answers.items() for p in group}
     expected = {p.lower() for p in phrases if len(p.split()) >= 2}
     candidates = [
