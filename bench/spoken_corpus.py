@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import multiprocessing
 import os
 import sys
@@ -93,6 +94,15 @@ def report(verdicts: list[SpokenVerdict]) -> None:
         print(f"\nBy {title}:")
         for name, group in sorted(groups.items()):
             print(f"  {name:<22} {_share(group, 'agrees')}")
+    noises = sorted({v.rendering.noise for v in verdicts})
+    if len(noises) > 1:
+        print("\nBy noise, emergencies acted on and polarity flips:")
+        for noise in noises:
+            heard = [v for v in verdicts if v.rendering.noise == noise]
+            said = [v for v in heard if v.text_label == "emergency"]
+            flipped = sum(1 for v in heard if v.polarity_flip)
+            agree, acted = _share(heard, "agrees"), _share(said, "acted_on")
+            print(f"  {noise:<8} agree {agree}, emergencies {acted}, flips {flipped}")
     confusions = collections.Counter((v.text_label, v.spoken_label) for v in verdicts if not v.agrees)
     print("\nMost common confusions (text path -> spoken):")
     for (want, got), n in confusions.most_common(15):
@@ -116,6 +126,7 @@ def main() -> int:
     parser.add_argument("--every", type=int, default=1, help="take every n-th utterance (a quick run)")
     parser.add_argument("--wavs", type=Path, default=Path(tempfile.gettempdir()) / "assistant-spoken-corpus")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--dump", type=Path, help="write every verdict to this file, one JSON object a line")
     args = parser.parse_args()
     files = args.files or sorted((ROOT / "evaluation" / "utterances").glob("*.yaml"))
     utterances = load_corpus(files)[:: args.every]
@@ -132,6 +143,21 @@ def main() -> int:
     with multiprocessing.Pool(args.workers, initializer=_start, initargs=(str(args.wavs),)) as pool:
         verdicts = list(pool.imap(_hear, jobs, chunksize=8))
     report(verdicts)
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as out:
+            for v in verdicts:
+                row = {
+                    "text": v.utterance.text,
+                    "context": v.utterance.context,
+                    "voice": v.rendering.voice,
+                    "rate": v.rendering.rate,
+                    "noise": v.rendering.noise,
+                    "text_label": v.text_label,
+                    "spoken_label": v.spoken_label,
+                    "heard": v.heard,
+                    "alternatives": list(v.alternatives),
+                }
+                out.write(json.dumps(row) + "\n")
     return 0
 
 

@@ -6,6 +6,12 @@ health assistant that is a silent wrong answer, possibly to a red-flag question.
 is decoded a second time, free-form against the domain language model, and the constrained answer
 stands only when the two agree. When they do not, the turn counts as not understood and the
 question is asked again: never a guessed yes or no.
+
+Agreement guards polarity above all, since a grammar tends to hear only the first words of an
+answer ("yeah no" as "yes"): a free hearing of the other polarity, a word beside the answer that
+sounds like an answer of the other polarity ("yes know", "yes ya"), or anything after the answer
+that is not the same answer again ("yes i you are" for "yes, I mean no") means the question is
+asked again.
 """
 
 from __future__ import annotations
@@ -39,18 +45,35 @@ Meaning = Callable[[str], str | None]
 AGREEMENT = 75
 
 
-def agrees(constrained: str, free: str, meaning: Meaning | None = None) -> bool:
+def agrees(
+    constrained: str,
+    free: str,
+    meaning: Meaning | None = None,
+    look_alikes: frozenset[str] = frozenset(),
+    phrases: Iterable[str] = (),
+) -> bool:
     """Whether free-form recognition of the same audio backs up the constrained answer.
 
     Free-form hearing of a real answer is the answer or a near variant ("nope" for "no", "sure"
     for "not sure"); of anything else, a longer, different sentence ("there is my leg" where the
     grammar forced "there is"). ``meaning`` (the yes/no parser) lets "nah" confirm "no".
+    ``look_alikes``: words that sound like an answer of the other polarity ("ya" like "nah",
+    "know" like "no"); one heard freely beside the answer leaves its polarity in doubt ("yeah no"
+    heard as "yes" by the grammar and "yes know" freely), so the answer stands only as an answer
+    said twice over. ``phrases``: the grammar's phrases, for that (see :func:`_answer_and_more`).
     """
     if not free:
         return False
     if free == constrained:
         return True
-    if len(free.split()) > len(constrained.split()) + 1:
+    said, heard, allowed = constrained.split(), free.split(), frozenset(phrases)
+    doubt = len(heard) > len(said) and any(w in look_alikes for w in heard if w not in said)
+    if doubt or len(heard) > len(said) + 1:
+        return _answer_and_more(said, heard, meaning, allowed - look_alikes)
+    if free in allowed and (meaning is None or meaning(constrained) is None or meaning(free) is None):
+        # Freely heard as another of the grammar's phrases, word for word ("the first one" where
+        # the grammar heard "the third one"): two hearings of different things. A command said in
+        # other words ("repeat" beside "repeat that") is still understood from both hearings.
         return False
     if meaning is not None:
         understood, other = meaning(constrained), meaning(free)
@@ -65,9 +88,57 @@ def agrees(constrained: str, free: str, meaning: Meaning | None = None) -> bool:
     return fuzz.partial_ratio(constrained, free) >= AGREEMENT
 
 
+#: The longest answer phrase looked for in a free hearing, in words.
+_LONGEST = 6
+
+
+def _answer_and_more(
+    said: list[str], free: list[str], meaning: Meaning | None, phrases: frozenset[str]
+) -> bool:
+    """An answer said twice over ("yes it has", "no not really"): the grammar heard the answer,
+    and the free hearing is the same words followed only by other answer phrases of the same
+    meaning. Anything else after the answer may take it back ("yes, I mean no" heard freely as
+    "yes i you are", "yes... actually no" as "yes i do not"), so it is asked again."""
+    if meaning is None or free[: len(said)] != said:
+        return False
+    understood = meaning(" ".join(said))
+    return understood is not None and _covered(free[len(said) :], understood, meaning, phrases)
+
+
+def _covered(words: list[str], understood: str, meaning: Meaning, phrases: frozenset[str]) -> bool:
+    """Whether the words are a run of answer phrases, each meaning ``understood``."""
+    if not words:
+        return True
+    for n in range(min(_LONGEST, len(words)), 0, -1):
+        head = " ".join(words[:n])
+        same = head in phrases and meaning(head) == understood
+        if same and _covered(words[n:], understood, meaning, phrases):
+            return True
+    return False
+
+
 #: Yes and no words this short (in phones) that differ in one phone from a word of the other
 #: polarity are left out of a grammar ("ya" and "nah": Y AA, N AA).
 SHORT = 2
+
+
+def look_alikes(
+    phrases: Sequence[str], meaning: Meaning, phones: Callable[[str], tuple[str, ...] | None]
+) -> frozenset[str]:
+    """The short yes/no phrases that sound like one of the other polarity ("ya" and "nah": Y AA,
+    N AA), within one phone."""
+    polar: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for phrase in phrases:
+        value, sound = meaning(phrase), phones(phrase)
+        if value in ("yes", "no") and sound:
+            polar[phrase] = (value, sound)
+    found: set[str] = set()
+    for a, (value_a, sound_a) in polar.items():
+        for b, (value_b, sound_b) in polar.items():
+            short = min(len(sound_a), len(sound_b)) <= SHORT
+            if value_a != value_b and short and Levenshtein.distance(sound_a, sound_b, score_cutoff=1) <= 1:
+                found |= {a, b}
+    return frozenset(found)
 
 
 def polarity_safe(
@@ -80,20 +151,34 @@ def polarity_safe(
     the person is heard as the nearest clear word of the same polarity ("no", "yeah"), or asked
     again.
     """
-    polar: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for phrase in phrases:
-        value, sound = meaning(phrase), phones(phrase)
-        if value in ("yes", "no") and sound:
-            polar[phrase] = (value, sound)
-    drop: set[str] = set()
-    for a, (value_a, sound_a) in polar.items():
-        for b, (value_b, sound_b) in polar.items():
-            short = min(len(sound_a), len(sound_b)) <= SHORT
-            if value_a != value_b and short and Levenshtein.distance(sound_a, sound_b, score_cutoff=1) <= 1:
-                drop |= {a, b}
+    drop = look_alikes(phrases, meaning, phones)
     if drop:
         log.debug("left out of the grammar, too like an answer of the other polarity: %s", sorted(drop))
     return [p for p in phrases if p not in drop]
+
+
+def sound_alikes(
+    words: Iterable[str],
+    polarity: str,
+    answers: dict[str, tuple[str, tuple[str, ...]]],
+    phones: Callable[[str], tuple[str, ...] | None],
+) -> frozenset[str]:
+    """The words that sound like a one-word answer of another polarity than ``polarity``: the
+    same phones ("know" and "no"), or one phone apart when both are short ("ya" and "nah").
+    ``answers``: each one-word answer's polarity and phones."""
+    found: set[str] = set()
+    for word in words:
+        sound = phones(word)
+        if not sound:
+            continue
+        for value, answer_sound in answers.values():
+            if value == polarity:
+                continue
+            reach = 1 if max(len(sound), len(answer_sound)) <= SHORT else 0
+            if Levenshtein.distance(sound, answer_sound, score_cutoff=reach) <= reach:
+                found.add(word)
+                break
+    return frozenset(found)
 
 
 class VerifiedRecognizer:
@@ -109,6 +194,9 @@ class VerifiedRecognizer:
         self.trusted = frozenset(trusted)
         self.name = inner.name
         self._phrases: tuple[str, ...] | None = None
+        #: The grammar's one-word yes and no answers, with their phones (before the look-alikes
+        #: are left out: those are the words most easily heard for one another).
+        self._answers: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._audio: list[AudioChunk] = []
 
     @property
@@ -117,7 +205,12 @@ class VerifiedRecognizer:
 
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
         phones = getattr(self.inner, "phones", None)
+        self._answers = {}
         if phrases is not None and self.meaning is not None and callable(phones):
+            for phrase in phrases:
+                value, sound = self.meaning(phrase), phones(phrase) if " " not in phrase else None
+                if value in ("yes", "no") and sound:
+                    self._answers[phrase] = (value, sound)
             phrases = polarity_safe(phrases, self.meaning, phones)
         self.inner.set_phrases(phrases)
         self._phrases = tuple(phrases) if phrases is not None else None
@@ -155,7 +248,9 @@ class VerifiedRecognizer:
             self.inner.set_phrases(None)
         free = self._hear_again(audio)
         hypotheses = [free, heard.text]
-        confirmed = bool(heard.text) and agrees(heard.text, free, self.meaning)
+        confirmed = bool(heard.text) and agrees(
+            heard.text, free, self.meaning, self._doubtful(heard.text, free), self._phrases or ()
+        )
         alarms: tuple[str, ...] = ()
         if not confirmed and checking:
             # Not an answer: heard once more with the opening's model, which knows every
@@ -176,6 +271,16 @@ class VerifiedRecognizer:
         return Transcript(
             "", heard.engine, alternatives=tuple(dict.fromkeys(a for a in hypotheses if a)), alarms=alarms
         )
+
+    def _doubtful(self, constrained: str, free: str) -> frozenset[str]:
+        """The words of the free hearing, beside the answer, that sound like an answer of the
+        other polarity."""
+        phones = getattr(self.inner, "phones", None)
+        polarity = self.meaning(constrained) if self.meaning is not None else None
+        if not callable(phones) or polarity is None or not self._answers:
+            return frozenset()
+        said = set(constrained.split())
+        return sound_alikes((w for w in free.split() if w not in said), polarity, self._answers, phones)
 
     def _hear_again(self, audio: Sequence[AudioChunk]) -> str:
         return self._hear(audio).text

@@ -73,6 +73,38 @@ def test_an_answer_is_never_taken_from_another_hypothesis(shipped_knowledge: Kno
     assert u.answer is None
 
 
+@pytest.mark.parametrize(
+    ("others", "command"),
+    [
+        # Heard from espeak-ng speech: the free hearing, the opening model's, the grammar's.
+        (["don't you repeat that", "could you repeat that", "repeat that"], "repeat"),
+        (["stop asking the question", "stop asking me questions", "stop it"], "stop"),
+        (["see you leg that", "see you later", "see you"], "goodbye"),
+        (["go back of question", "go back"], "go_back"),
+    ],
+)
+def test_at_a_question_a_command_two_hearings_agree_on_is_taken(
+    shipped_knowledge: Knowledge, others: list[str], command: str
+) -> None:
+    u = shipped_knowledge.understander.understand_hypotheses("", others, Expecting("yes_no"))
+    assert u.meaning == "command" and u.command == command
+
+
+@pytest.mark.parametrize(
+    ("best", "others", "expecting"),
+    [
+        ("", ["stop breathe", "what did you say"], Expecting("yes_no")),  # one hearing only
+        ("", ["please stop", "stop it"], OPENING),  # one model's guesses, not two hearings
+        ("not really", ["stop it", "please stop"], Expecting("yes_no")),  # the answer was heard
+    ],
+)
+def test_a_command_in_one_hearing_or_beside_an_understood_one_is_not_taken(
+    shipped_knowledge: Knowledge, best: str, others: list[str], expecting: Expecting
+) -> None:
+    u = shipped_knowledge.understander.understand_hypotheses(best, others, expecting)
+    assert u.heard.text == best
+
+
 def test_the_dialog_checks_an_emergency_only_another_hearing_had(dialog: Dialog) -> None:
     events = dialog.handle("", ["please get me an ambulance"])
     assert asks(events) == ["emergency_check"]

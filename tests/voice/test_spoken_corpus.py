@@ -79,6 +79,37 @@ def test_an_emergency_said_instead_of_an_answer_is_heard(judge: SpokenJudge, tmp
     assert not [v for v in verdicts if v.polarity_flip]
 
 
+#: Answers whose polarity rests on their last words: a "no" after a "yeah", a correction, an answer
+#: said twice over. The grammar tends to hear only the first answer; the free hearing, the rest.
+TAKEN_BACK = [
+    utterance("yeah nah", "yes_no", "answer:no"),
+    utterance("yeah no", "red_flag", "answer:no"),
+    utterance("yes, I mean no", "yes_no", "answer:no"),
+    utterance("yes... actually no", "red_flag", "answer:no"),
+    utterance("no, sorry, yes", "yes_no", "answer:yes"),
+    utterance("yeah definitely not", "yes_no", "answer:no"),
+    utterance("yeah no not really", "yes_no", "answer:no"),
+    utterance("yeah it has", "yes_no", "answer:yes"),
+    utterance("no not really", "red_flag", "answer:no"),
+    utterance("yes it is", "yes_no", "answer:yes"),
+]
+
+
+def test_an_answer_taken_back_is_rarely_heard_as_its_first_word(judge: SpokenJudge, tmp_path: Path) -> None:
+    """Measured on these 20 turns: 5 taken as the other answer before the check knew sound-alikes
+    of the other polarity and answers said twice over, 2 after ("yeah no" heard freely as "yes
+    sure", "yes, I mean no" as "yes you": a lost "no" leaves nothing to catch)."""
+    verdicts = []
+    for rendering in (Rendering("en-us", 140), Rendering("en-gb", 175)):
+        for u in TAKEN_BACK:
+            verdicts.append(judge.hear(u, synthesize(u.text, rendering, tmp_path), rendering))
+    assert all(v.text_label == v.utterance.expect for v in verdicts)
+    print(f"answers taken back, understood as text: {sum(v.agrees for v in verdicts)}/{len(verdicts)}")
+    flips = [(v.utterance.text, v.rendering.voice, v.heard) for v in verdicts if v.polarity_flip]
+    print(f"taken as the other answer: {flips}")
+    assert len(flips) <= 2, flips
+
+
 def test_noise_is_mixed_at_the_asked_ratio() -> None:
     rng = np.random.default_rng(1)
     speech = rng.normal(0, 3000, 16000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.content.knowledge import Knowledge
-from assistant.voice.verify import agrees, polarity_safe
+from assistant.voice.verify import agrees, look_alikes, polarity_safe, sound_alikes
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,103 @@ def test_short_answers_of_opposite_polarity_that_sound_alike_leave_the_grammar(
     sounds = {"ya": ("Y", "AA"), "nah": ("N", "AA"), "no": ("N", "OW"), "yes": ("Y", "EH", "S"), "maybe": ()}
     kept = polarity_safe(list(sounds), toy_knowledge.yes_no_parser.parse, lambda p: sounds.get(p) or None)
     assert kept == ["no", "yes", "maybe"]
+
+
+#: A yes/no grammar's phrases, as the toy content lists them (the answer-and-more rule needs them).
+GRAMMAR = (
+    "yes",
+    "yeah",
+    "it has",
+    "it is",
+    "i think so",
+    "no",
+    "not really",
+    "not at all",
+    "i do",
+    "i don't",
+)
+
+
+@pytest.mark.parametrize(
+    ("constrained", "free", "expected"),
+    [
+        # Heard from espeak-ng speech through PocketSphinx: the grammar heard the first answer, the
+        # free hearing the whole of it.
+        ("yes", "yes it has", True),  # "yeah it has"
+        ("yes", "yes i think so", True),  # "yeah I think so"
+        ("no", "no not really", True),
+        ("yes", "yes it is yes", True),
+        # Something after the answer that is not the same answer may take it back: asked again.
+        ("yes", "yes i do not", False),  # "yes... actually no"
+        ("yes", "yes i you are", False),  # "yes, I mean no": the parser would read "i" as "I am"
+        ("no", "no not really yes", False),  # "no, sorry, yes"
+        ("yes", "yes leg i'm", False),
+        ("sure", "sure i'm going you", False),  # "short of breath": an emergency, never a "sure"
+        ("yes", "yes it has not", False),
+    ],
+)
+def test_an_answer_said_twice_over_stands_and_anything_else_after_it_is_asked_again(
+    toy_knowledge: Knowledge, constrained: str, free: str, expected: bool
+) -> None:
+    parse = toy_knowledge.yes_no_parser.parse
+    assert agrees(constrained, free, parse, phrases=GRAMMAR) is expected
+
+
+@pytest.mark.parametrize(
+    ("constrained", "free", "expected"),
+    [
+        ("yes", "yes ya", False),  # "yeah nah": the "ya" may be the "nah"
+        ("yeah", "yeah ya", False),  # "yeah no"
+        ("a little", "a little ya", False),  # "never coughed blood in my life"
+        ("not sure", "not sure ya", False),
+        # Alone, a look-alike carries the polarity the grammar heard: the same answer.
+        ("yup", "ya", True),
+        ("no", "nah", True),
+    ],
+)
+def test_a_look_alike_heard_beside_the_answer_leaves_its_polarity_in_doubt(
+    toy_knowledge: Knowledge, constrained: str, free: str, expected: bool
+) -> None:
+    parse = toy_knowledge.yes_no_parser.parse
+    assert agrees(constrained, free, parse, frozenset({"ya", "nah"}), GRAMMAR) is expected
+
+
+def test_look_alikes_are_the_short_words_one_phone_from_the_other_polarity(toy_knowledge: Knowledge) -> None:
+    sounds = {"ya": ("Y", "AA"), "nah": ("N", "AA"), "no": ("N", "OW"), "yes": ("Y", "EH", "S")}
+    found = look_alikes(list(sounds), toy_knowledge.yes_no_parser.parse, sounds.get)
+    assert found == {"ya", "nah"}
+
+
+def test_sound_alikes_are_words_heard_for_an_answer_of_the_other_polarity() -> None:
+    sounds = {
+        "know": ("N", "OW"),
+        "no": ("N", "OW"),
+        "ya": ("Y", "AA"),
+        "so": ("S", "OW"),
+        "it": ("IH", "T"),
+        "yes": ("Y", "EH", "S"),
+        "nose": ("N", "OW", "Z"),
+    }
+    answers = {"no": ("no", sounds["no"]), "nah": ("no", ("N", "AA")), "yes": ("yes", sounds["yes"])}
+    found = sound_alikes(["know", "ya", "it", "nose", "yes"], "yes", answers, sounds.get)
+    # "know" is "no"; "ya" is a phone from "nah"; a longer word must sound the same ("nose" is
+    # not "no").
+    assert found == {"know", "ya"}
+    # Beside a no, a word like a yes is the doubt; words like another no are not.
+    assert sound_alikes(["know", "yes"], "no", answers, sounds.get) == {"yes"}
+
+
+@pytest.mark.parametrize(
+    ("constrained", "free", "expected"),
+    [
+        ("the third one", "the first one", False),  # heard from "the first one"
+        ("red skin", "a swollen vein", False),
+        ("the third one", "the third", True),  # not a phrase of its own: only similarity counts
+        ("no", "nope", True),  # two phrases, the same answer
+    ],
+)
+def test_freely_heard_as_another_phrase_of_the_grammar_is_a_disagreement(
+    toy_knowledge: Knowledge, constrained: str, free: str, expected: bool
+) -> None:
+    phrases = ("the first one", "the third one", "red skin", "a swollen vein", "no", "nope")
+    assert agrees(constrained, free, toy_knowledge.yes_no_parser.parse, phrases=phrases) is expected
