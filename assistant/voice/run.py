@@ -110,9 +110,14 @@ def _vosk_recognizer(options: VoiceOptions) -> Recognizer | None:
     return VoskRecognizer(model)
 
 
-def embedded_recognizer(knowledge: Knowledge, wake_phrase: str | None = None) -> Recognizer:
+def embedded_recognizer(
+    knowledge: Knowledge, wake_phrase: str | None = None, *, alarm: bool = False
+) -> Recognizer:
     """The built-in English recognizer (PocketSphinx), with out-of-grammar rejection; with a wake
-    phrase, it can also listen for that (:meth:`VerifiedRecognizer.hear_wake`)."""
+    phrase, it can also listen for that (:meth:`VerifiedRecognizer.hear_wake`). ``alarm``: hear
+    each opening-model utterance again with the alarm model (see
+    :func:`~assistant.voice.vocabulary.alarm_sentences`); off by default for now: with it, the
+    spoken conversation test heard one "no" to a red flag as "yes" (not yet understood why)."""
     try:
         from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
     except (ImportError, OSError) as exc:
@@ -123,7 +128,7 @@ def embedded_recognizer(knowledge: Knowledge, wake_phrase: str | None = None) ->
             opening_sentences(knowledge),
             check_phrases=domain_phrases(knowledge),
             wake_phrases=[wake_phrase] if wake_phrase else (),
-            alarm_phrases=alarm_sentences(knowledge),
+            alarm_phrases=alarm_sentences(knowledge) if alarm else (),
         ),
         knowledge.yes_no_parser.parse,
         trusted=emergency,

@@ -45,7 +45,7 @@ needs_espeak = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def recognizer(shipped_knowledge: Knowledge) -> Recognizer:
-    return embedded_recognizer(shipped_knowledge)
+    return embedded_recognizer(shipped_knowledge, alarm=True)
 
 
 def heard_at_the_opening(recognizer: Recognizer, wav: Path, windows: TurnWindows) -> Transcript:
