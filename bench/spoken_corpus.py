@@ -3,6 +3,7 @@
     .venv/bin/python bench/spoken_corpus.py                      # every file, 4 voices, 2 rates, clean
     .venv/bin/python bench/spoken_corpus.py --noise clean,20,10  # and white noise at 20 and 10 dB SNR
     .venv/bin/python bench/spoken_corpus.py evaluation/utterances/emergencies.yaml --voices en-us
+    .venv/bin/python bench/spoken_corpus.py --alarm               # with the alarm hearing (see run.py)
 
 Every utterance of evaluation/utterances/*.yaml is spoken by espeak-ng in each voice and rate (and
 noise level), heard in its context the way ``assistant --wav`` hears it, and compared with what the
@@ -33,13 +34,14 @@ RATES = (140, 175)
 _worker: dict[str, object] = {}
 
 
-def _start(folder: str) -> None:
+def _start(folder: str, alarm: bool) -> None:
     from assistant.content.knowledge import load_knowledge
     from assistant.evaluation.spoken import SpokenJudge
     from assistant.voice.run import embedded_recognizer
 
     knowledge = load_knowledge([ROOT / "intents"])
-    _worker["judge"] = SpokenJudge(knowledge, embedded_recognizer(knowledge), knowledge.system.turn_windows)
+    recognizer = embedded_recognizer(knowledge, alarm=alarm)
+    _worker["judge"] = SpokenJudge(knowledge, recognizer, knowledge.system.turn_windows)
     _worker["folder"] = Path(folder)
 
 
@@ -126,6 +128,7 @@ def main() -> int:
     parser.add_argument("--every", type=int, default=1, help="take every n-th utterance (a quick run)")
     parser.add_argument("--wavs", type=Path, default=Path(tempfile.gettempdir()) / "assistant-spoken-corpus")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--alarm", action="store_true", help="with the alarm hearing (off in the product)")
     parser.add_argument("--dump", type=Path, help="write every verdict to this file, one JSON object a line")
     args = parser.parse_args()
     files = args.files or sorted((ROOT / "evaluation" / "utterances").glob("*.yaml"))
@@ -140,7 +143,8 @@ def main() -> int:
     jobs = [(u, r) for r in renderings for u in utterances]
     args.wavs.mkdir(parents=True, exist_ok=True)
     print(f"{len(utterances)} utterances x {len(renderings)} renderings = {len(jobs)} spoken turns")
-    with multiprocessing.Pool(args.workers, initializer=_start, initargs=(str(args.wavs),)) as pool:
+    start = (str(args.wavs), args.alarm)
+    with multiprocessing.Pool(args.workers, initializer=_start, initargs=start) as pool:
         verdicts = list(pool.imap(_hear, jobs, chunksize=8))
     report(verdicts)
     if args.dump:
