@@ -122,16 +122,32 @@ def _covered(words: list[str], understood: str, meaning: Meaning, phrases: froze
 SHORT = 2
 
 
+#: Each yes or no phrase of a grammar, with its polarity and phones.
+Polar = dict[str, tuple[str, tuple[str, ...]]]
+
+
+def polar_answers(
+    phrases: Sequence[str], meaning: Meaning, phones: Callable[[str], tuple[str, ...] | None]
+) -> Polar:
+    """The phrases that mean yes or no, with that meaning and their phones (those the recognizer
+    can spell out)."""
+    polar: Polar = {}
+    for phrase in phrases:
+        value, sound = meaning(phrase), phones(phrase)
+        if value in ("yes", "no") and sound:
+            polar[phrase] = (value, sound)
+    return polar
+
+
 def look_alikes(
     phrases: Sequence[str], meaning: Meaning, phones: Callable[[str], tuple[str, ...] | None]
 ) -> frozenset[str]:
     """The short yes/no phrases that sound like one of the other polarity ("ya" and "nah": Y AA,
     N AA), within one phone."""
-    polar: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for phrase in phrases:
-        value, sound = meaning(phrase), phones(phrase)
-        if value in ("yes", "no") and sound:
-            polar[phrase] = (value, sound)
+    return _look_alikes(polar_answers(phrases, meaning, phones))
+
+
+def _look_alikes(polar: Polar) -> frozenset[str]:
     found: set[str] = set()
     for a, (value_a, sound_a) in polar.items():
         for b, (value_b, sound_b) in polar.items():
@@ -151,7 +167,11 @@ def polarity_safe(
     the person is heard as the nearest clear word of the same polarity ("no", "yeah"), or asked
     again.
     """
-    drop = look_alikes(phrases, meaning, phones)
+    return _without_look_alikes(phrases, polar_answers(phrases, meaning, phones))
+
+
+def _without_look_alikes(phrases: Sequence[str], polar: Polar) -> list[str]:
+    drop = _look_alikes(polar)
     if drop:
         log.debug("left out of the grammar, too like an answer of the other polarity: %s", sorted(drop))
     return [p for p in phrases if p not in drop]
@@ -160,7 +180,7 @@ def polarity_safe(
 def sound_alikes(
     words: Iterable[str],
     polarity: str,
-    answers: dict[str, tuple[str, tuple[str, ...]]],
+    answers: Polar,
     phones: Callable[[str], tuple[str, ...] | None],
 ) -> frozenset[str]:
     """The words that sound like a one-word answer of another polarity than ``polarity``: the
@@ -196,7 +216,7 @@ class VerifiedRecognizer:
         self._phrases: tuple[str, ...] | None = None
         #: The grammar's one-word yes and no answers, with their phones (before the look-alikes
         #: are left out: those are the words most easily heard for one another).
-        self._answers: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._answers: Polar = {}
         self._audio: list[AudioChunk] = []
 
     @property
@@ -207,11 +227,9 @@ class VerifiedRecognizer:
         phones = getattr(self.inner, "phones", None)
         self._answers = {}
         if phrases is not None and self.meaning is not None and callable(phones):
-            for phrase in phrases:
-                value, sound = self.meaning(phrase), phones(phrase) if " " not in phrase else None
-                if value in ("yes", "no") and sound:
-                    self._answers[phrase] = (value, sound)
-            phrases = polarity_safe(phrases, self.meaning, phones)
+            polar = polar_answers(phrases, self.meaning, phones)
+            self._answers = {p: answer for p, answer in polar.items() if " " not in p}
+            phrases = _without_look_alikes(phrases, polar)
         self.inner.set_phrases(phrases)
         self._phrases = tuple(phrases) if phrases is not None else None
         self._audio = []
