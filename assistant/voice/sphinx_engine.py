@@ -145,12 +145,17 @@ class SphinxRecognizer:
             #: The search holding the domain LM (the decoder's default one).
             self._free_search = str(self._decoder.current_search())
             self._check_search = self._free_search
+
+            def add_search(name: str, sentences: list[list[str]]) -> str:
+                """A named search of a language model of the sentences, beside the opening's."""
+                path = Path(tmp) / f"{name}.arpa"
+                path.write_text(build_arpa(sentences, discount_mass), encoding="utf-8")
+                self._decoder.add_lm_file(name, str(path))
+                return name
+
             check_lm = _usable(check_sentences, known)
             if check_lm:
-                check_file = Path(tmp) / "check.arpa"
-                check_file.write_text(build_arpa(check_lm, discount_mass), encoding="utf-8")
-                self._decoder.add_lm_file("check", str(check_file))
-                self._check_search = "check"
+                self._check_search = add_search("check", check_lm)
             #: The search of always-on mode, None without wake phrases.
             self._wake_search: str | None = None
             #: Words of the wake phrase the decoder cannot hear (no pronunciation of their own).
@@ -160,20 +165,12 @@ class SphinxRecognizer:
                 # The wake phrase among everything the opening knows: other speech then has
                 # somewhere else to go, and is heard as that (measured on espeak-ng speech: no
                 # false wake in 28 minutes of other sentences, the README's "assistant" included).
-                wake_file = Path(tmp) / "wake.arpa"
-                wake_file.write_text(
-                    build_arpa([*lm_sentences, *wake_lm * WAKE_WEIGHT], discount_mass), encoding="utf-8"
-                )
-                self._decoder.add_lm_file("wake", str(wake_file))
-                self._wake_search = "wake"
+                self._wake_search = add_search("wake", [*lm_sentences, *wake_lm * WAKE_WEIGHT])
             #: The search of the alarm model, None without alarm phrases.
             self._alarm_search: str | None = None
             alarm_lm = _usable(alarm_sentences, known)
             if alarm_lm:
-                alarm_file = Path(tmp) / "alarm.arpa"
-                alarm_file.write_text(build_arpa(alarm_lm, discount_mass), encoding="utf-8")
-                self._decoder.add_lm_file("alarm", str(alarm_file))
-                self._alarm_search = "alarm"
+                self._alarm_search = add_search("alarm", alarm_lm)
         #: Each word the decoder knows, with its pronunciations.
         self._phones = known
         self._unknown_words: set[str] = set(missing)
