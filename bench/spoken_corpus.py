@@ -4,6 +4,7 @@
     .venv/bin/python bench/spoken_corpus.py --noise clean,20,10  # and white noise at 20 and 10 dB SNR
     .venv/bin/python bench/spoken_corpus.py evaluation/utterances/emergencies.yaml --voices en-us
     .venv/bin/python bench/spoken_corpus.py --alarm               # with the alarm hearing (see run.py)
+    .venv/bin/python bench/spoken_corpus.py --dump /tmp/v.jsonl   # and every verdict, a JSON line each
 
 Every utterance of evaluation/utterances/*.yaml is spoken by espeak-ng in each voice and rate (and
 noise level), heard in its context the way ``assistant --wav`` hears it, and compared with what the
