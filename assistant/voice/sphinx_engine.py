@@ -293,6 +293,18 @@ class SphinxRecognizer:
     def restore(self, state: str) -> None:
         self._decoder.set_cmn(state)
 
+    def _settle(self) -> None:
+        """Put the running cepstral mean in the form :meth:`restore` gives back, after each
+        utterance, so that a second look at audio is undone exactly.
+
+        PocketSphinx keeps the mean as a sum over a count of frames that grows from 500 to 800
+        between updates; setting the mean (the only way back) resets the count to 500 and rounds
+        the mean to the six digits of its text form. Undoing a second look with it therefore
+        changed how much the next utterance moved the mean, enough to hear a red-flag "no" as
+        "yes" later in a conversation (measured). Settled after every utterance, the state is
+        always one that setting the mean reproduces bit for bit."""
+        self._decoder.set_cmn(self._decoder.get_cmn())
+
     def accept(self, chunk: AudioChunk) -> str | None:
         pcm = self._converter.convert(chunk).pcm
         if not self._in_utterance:
@@ -326,6 +338,7 @@ class SphinxRecognizer:
             self._decoder.start_utt()
             self._decoder.process_raw(b"".join([*first, tail]), False, False)
             self._decoder.end_utt()
+            self._settle()
         hyp = self._decoder.hyp()
         text = str(hyp.hypstr).strip() if hyp is not None else ""
         candidates: list[str] = []
@@ -369,6 +382,7 @@ class SphinxRecognizer:
     def _end(self) -> None:
         if self._in_utterance:
             self._decoder.end_utt()
+            self._settle()
         self._in_utterance = False
         self._converter = StreamConverter()
         self._opening_audio = []
