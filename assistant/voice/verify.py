@@ -201,6 +201,24 @@ def sound_alikes(
     return frozenset(found)
 
 
+#: How many of the grammar's next-best hypotheses are searched for a yes beside a heard no.
+NO_DOUBT_DEPTH = 3
+
+
+def no_in_doubt(heard: Transcript, meaning: Meaning | None) -> bool:
+    """Whether a heard "no" has a "yes" among the grammar's next-best hypotheses.
+
+    A no is the answer that lowers urgency (no chest pain, no fever), so it has to be heard
+    cleanly: with a yes close behind it, the question is asked again. Only this direction is
+    checked. Measured on the answer corpus in two voices not used to build the rules (1,088
+    turns): of 14 yes answers heard as no, 9 had a yes among the next three hypotheses, against 5
+    of 93 no answers heard rightly, which are asked again. The same rule for a heard yes would
+    have caught 8 of 19 no answers heard as yes but asked again 26 of 136 right yes answers."""
+    if meaning is None or meaning(heard.text) != "no":
+        return False
+    return any(meaning(other) == "yes" for other in heard.alternatives[:NO_DOUBT_DEPTH])
+
+
 class VerifiedRecognizer:
     """A :class:`Recognizer` whose constrained answers are confirmed by a free-form second pass."""
 
@@ -266,8 +284,10 @@ class VerifiedRecognizer:
             self.inner.set_phrases(None)
         free = self._hear_again(audio)
         hypotheses = [free, heard.text]
-        confirmed = bool(heard.text) and agrees(
-            heard.text, free, self.meaning, self._doubtful(heard.text, free), self._phrases or ()
+        confirmed = (
+            bool(heard.text)
+            and agrees(heard.text, free, self.meaning, self._doubtful(heard.text, free), self._phrases or ())
+            and not no_in_doubt(heard, self.meaning)
         )
         alarms: tuple[str, ...] = ()
         if not confirmed and checking:

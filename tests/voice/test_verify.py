@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from assistant.content.knowledge import Knowledge
-from assistant.voice.verify import agrees, look_alikes, polarity_safe, sound_alikes
+from assistant.voice.audio import AudioChunk
+from assistant.voice.recognizer import Transcript
+from assistant.voice.verify import (
+    VerifiedRecognizer,
+    agrees,
+    look_alikes,
+    no_in_doubt,
+    polarity_safe,
+    sound_alikes,
+)
 
 
 @pytest.mark.parametrize(
@@ -143,3 +154,69 @@ def test_freely_heard_as_another_phrase_of_the_grammar_is_a_disagreement(
 ) -> None:
     phrases = ("the first one", "the third one", "red skin", "a swollen vein", "no", "nope")
     assert agrees(constrained, free, toy_knowledge.yes_no_parser.parse, phrases=phrases) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "alternatives", "expected"),
+    [
+        # A no with a yes among the next hypotheses: "it does" heard as "it's not", "i did" as
+        # "i didn't" (both heard so on espeak-ng speech through PocketSphinx).
+        ("it's not", ("it does", "it is"), True),
+        ("no", ("not really", "yes"), True),
+        ("i don't", ("not really", "nope", "none", "i do"), False),  # deeper than the three searched
+        ("no", ("nope", "not really"), False),
+        ("no", ("not sure",), False),  # unsure is not yes
+        # A yes is never doubted this way: asking again a quarter of right yes answers (measured).
+        ("yes", ("no", "nope"), False),
+        ("not sure", ("yes",), False),
+        ("", ("yes",), False),
+    ],
+)
+def test_a_no_with_a_yes_close_behind_it_is_in_doubt(
+    toy_knowledge: Knowledge, text: str, alternatives: tuple[str, ...], expected: bool
+) -> None:
+    heard = Transcript(text, "test", alternatives=alternatives)
+    assert no_in_doubt(heard, toy_knowledge.yes_no_parser.parse) is expected
+    assert no_in_doubt(heard, None) is False
+
+
+class ScriptedRecognizer:
+    """Hears each utterance as the next of ``hearings``, whatever the audio."""
+
+    name = "scripted"
+
+    def __init__(self, hearings: Sequence[Transcript]) -> None:
+        self.hearings = list(hearings)
+        self.phrases: list[Sequence[str] | None] = []
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        self.phrases.append(phrases)
+
+    def accept(self, chunk: AudioChunk) -> str | None:
+        return None
+
+    def finish(self) -> Transcript:
+        return self.hearings.pop(0)
+
+
+@pytest.mark.parametrize(
+    ("grammar_hearing", "free_hearing", "understood"),
+    [
+        (Transcript("no", "scripted", alternatives=("nope", "not really")), "no", "no"),
+        (Transcript("no", "scripted", alternatives=("yes", "nope")), "no", ""),
+        (Transcript("yes", "scripted", alternatives=("no", "nope")), "yes", "yes"),
+    ],
+)
+def test_a_heard_no_stands_only_without_a_yes_close_behind_it(
+    toy_knowledge: Knowledge, grammar_hearing: Transcript, free_hearing: str, understood: str
+) -> None:
+    inner = ScriptedRecognizer([grammar_hearing, Transcript(free_hearing, "scripted")])
+    recognizer = VerifiedRecognizer(inner, toy_knowledge.yes_no_parser.parse)
+    recognizer.set_phrases(GRAMMAR)
+    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
+    heard = recognizer.finish()
+    assert heard.text == understood
+    if not understood:
+        # Asked again: the hearings go along as hypotheses, and the grammar is back for the retry.
+        assert free_hearing in heard.alternatives
+    assert inner.phrases[-1] == GRAMMAR
