@@ -3,7 +3,7 @@
     .venv/bin/python bench/spoken_corpus.py                      # every file, 4 voices, 2 rates, clean
     .venv/bin/python bench/spoken_corpus.py --noise clean,20,10  # and white noise at 20 and 10 dB SNR
     .venv/bin/python bench/spoken_corpus.py evaluation/utterances/emergencies.yaml --voices en-us
-    .venv/bin/python bench/spoken_corpus.py --alarm               # with the alarm hearing (see run.py)
+    .venv/bin/python bench/spoken_corpus.py --no-alarm            # without the alarm hearing (see run.py)
     .venv/bin/python bench/spoken_corpus.py --dump /tmp/v.jsonl   # and every verdict, a JSON line each
 
 Every utterance of evaluation/utterances/*.yaml is spoken by espeak-ng in each voice and rate (and
@@ -129,7 +129,12 @@ def main() -> int:
     parser.add_argument("--every", type=int, default=1, help="take every n-th utterance (a quick run)")
     parser.add_argument("--wavs", type=Path, default=Path(tempfile.gettempdir()) / "assistant-spoken-corpus")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--alarm", action="store_true", help="with the alarm hearing (off in the product)")
+    parser.add_argument(
+        "--no-alarm",
+        dest="alarm",
+        action="store_false",
+        help="without the alarm hearing (to measure what it adds)",
+    )
     parser.add_argument("--dump", type=Path, help="write every verdict to this file, one JSON object a line")
     args = parser.parse_args()
     files = args.files or sorted((ROOT / "evaluation" / "utterances").glob("*.yaml"))

@@ -111,13 +111,13 @@ def _vosk_recognizer(options: VoiceOptions) -> Recognizer | None:
 
 
 def embedded_recognizer(
-    knowledge: Knowledge, wake_phrase: str | None = None, *, alarm: bool = False
+    knowledge: Knowledge, wake_phrase: str | None = None, *, alarm: bool = True
 ) -> Recognizer:
     """The built-in English recognizer (PocketSphinx), with out-of-grammar rejection; with a wake
     phrase, it can also listen for that (:meth:`VerifiedRecognizer.hear_wake`). ``alarm``: hear
     each opening-model utterance again with the alarm model (see
-    :func:`~assistant.voice.vocabulary.alarm_sentences`); off by default for now: with it, the
-    spoken conversation test heard one "no" to a red flag as "yes" (not yet understood why)."""
+    :func:`~assistant.voice.vocabulary.alarm_sentences`): an emergency it hears is checked with
+    one question. Off only to measure what it adds."""
     try:
         from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
     except (ImportError, OSError) as exc:

@@ -157,3 +157,28 @@ def test_whole_wav_as_one_chunk(sphinx: SphinxRecognizer, synth: Synth) -> None:
     sphinx.set_phrases(ANSWERS)
     sphinx.accept(read_wav(synth("stop")))
     assert sphinx.finish().text == "stop"
+
+
+def test_a_second_look_at_audio_is_undone_exactly(synth: Synth) -> None:
+    """The running cepstral mean after hearing A, B and C is the same whether or not A was heard a
+    second time (and the state put back) in between: the second look leaves no trace."""
+
+    def mean_after(second_look: bool) -> str:
+        recognizer = SphinxRecognizer(DOMAIN)
+        recognizer.set_phrases(None)
+        recognize(recognizer, synth("my calf is hot"))
+        recognizer.set_phrases(["yes", "no", "not really"])
+        first = synth("not really", "en-us+m3", 160)
+        recognize(recognizer, first)
+        if second_look:
+            state = recognizer.snapshot()
+            recognizer.hear_freely()
+            recognize(recognizer, first)
+            assert recognizer.snapshot() != state  # the second look did move the mean
+            recognizer.restore(state)
+            recognizer.set_phrases(["yes", "no", "not really"])
+        recognize(recognizer, synth("no", "en-us", 160))
+        recognize(recognizer, synth("yes", "en-gb", 130))
+        return recognizer.snapshot()
+
+    assert mean_after(second_look=True) == mean_after(second_look=False)
