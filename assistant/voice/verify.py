@@ -11,7 +11,8 @@ Agreement guards polarity above all, since a grammar tends to hear only the firs
 answer ("yeah no" as "yes"): a free hearing of the other polarity, a word beside the answer that
 sounds like an answer of the other polarity ("yes know", "yes ya"), or anything after the answer
 that is not the same answer again ("yes i you are" for "yes, I mean no") means the question is
-asked again.
+asked again. A no, the answer that lowers urgency, also stands only when the grammar's next
+hypotheses hold no yes (:func:`no_in_doubt`).
 """
 
 from __future__ import annotations
