@@ -159,14 +159,14 @@ def test_freely_heard_as_another_phrase_of_the_grammar_is_a_disagreement(
 @pytest.mark.parametrize(
     ("text", "alternatives", "expected"),
     [
-        # A no with a yes among the next hypotheses: "it does" heard as "it's not", "i did" as
-        # "i didn't" (both heard so on espeak-ng speech through PocketSphinx).
+        # A no with a yes among the next hypotheses: "it does" heard as "it's not", "it is" as
+        # "it isn't" (both heard so on espeak-ng speech through PocketSphinx).
         ("it's not", ("it does", "it is"), True),
         ("no", ("not really", "yes"), True),
         ("i don't", ("not really", "nope", "none", "i do"), False),  # deeper than the three searched
         ("no", ("nope", "not really"), False),
         ("no", ("not sure",), False),  # unsure is not yes
-        # A yes is never doubted this way: asking again a quarter of right yes answers (measured).
+        # A yes is never doubted this way: it would ask again one right yes in five (measured).
         ("yes", ("no", "nope"), False),
         ("not sure", ("yes",), False),
         ("", ("yes",), False),
