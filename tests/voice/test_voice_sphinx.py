@@ -160,8 +160,9 @@ def test_whole_wav_as_one_chunk(sphinx: SphinxRecognizer, synth: Synth) -> None:
 
 
 def test_a_second_look_at_audio_is_undone_exactly(synth: Synth) -> None:
-    """The running cepstral mean after hearing A, B and C is the same whether or not A was heard a
-    second time (and the state put back) in between: the second look leaves no trace."""
+    """The running cepstral mean after an opening and the answers A, B and C is the same whether
+    or not A was heard a second time (and the state put back) in between: the second look leaves
+    no trace. It differed before the mean was settled after each utterance."""
 
     def mean_after(second_look: bool) -> str:
         recognizer = SphinxRecognizer(DOMAIN)
