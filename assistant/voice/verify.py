@@ -140,15 +140,9 @@ def polar_answers(
     return polar
 
 
-def look_alikes(
-    phrases: Sequence[str], meaning: Meaning, phones: Callable[[str], tuple[str, ...] | None]
-) -> frozenset[str]:
+def look_alikes(polar: Polar) -> frozenset[str]:
     """The short yes/no phrases that sound like one of the other polarity ("ya" and "nah": Y AA,
     N AA), within one phone."""
-    return _look_alikes(polar_answers(phrases, meaning, phones))
-
-
-def _look_alikes(polar: Polar) -> frozenset[str]:
     found: set[str] = set()
     for a, (value_a, sound_a) in polar.items():
         for b, (value_b, sound_b) in polar.items():
@@ -158,21 +152,16 @@ def _look_alikes(polar: Polar) -> frozenset[str]:
     return frozenset(found)
 
 
-def polarity_safe(
-    phrases: Sequence[str], meaning: Meaning, phones: Callable[[str], tuple[str, ...] | None]
-) -> list[str]:
-    """The phrases without short yes/no words that sound like one of the other polarity.
+def without_look_alikes(phrases: Sequence[str], polar: Polar) -> list[str]:
+    """The phrases without the short yes/no words that sound like one of the other polarity
+    (``polar``: the phrases' :func:`polar_answers`).
 
     Measured on espeak-ng speech: with "ya" in a yes/no grammar, "nah", "naw", "nuh uh" and
     "none" were all heard as "ya", a no taken as a yes, and the free-form hearing agreed. Left out,
     the person is heard as the nearest clear word of the same polarity ("no", "yeah"), or asked
     again.
     """
-    return _without_look_alikes(phrases, polar_answers(phrases, meaning, phones))
-
-
-def _without_look_alikes(phrases: Sequence[str], polar: Polar) -> list[str]:
-    drop = _look_alikes(polar)
+    drop = look_alikes(polar)
     if drop:
         log.debug("left out of the grammar, too like an answer of the other polarity: %s", sorted(drop))
     return [p for p in phrases if p not in drop]
@@ -248,7 +237,7 @@ class VerifiedRecognizer:
         if phrases is not None and self.meaning is not None and callable(phones):
             polar = polar_answers(phrases, self.meaning, phones)
             self._answers = {p: answer for p, answer in polar.items() if " " not in p}
-            phrases = _without_look_alikes(phrases, polar)
+            phrases = without_look_alikes(phrases, polar)
         self.inner.set_phrases(phrases)
         self._phrases = tuple(phrases) if phrases is not None else None
         self._audio = []
@@ -283,7 +272,7 @@ class VerifiedRecognizer:
             hear_freely()  # a plainer model made for checking answers, when the engine has one
         else:
             self.inner.set_phrases(None)
-        free = self._hear_again(audio)
+        free = self._hear(audio).text
         hypotheses = [free, heard.text]
         confirmed = (
             bool(heard.text)
@@ -320,9 +309,6 @@ class VerifiedRecognizer:
             return frozenset()
         said = set(constrained.split())
         return sound_alikes((w for w in free.split() if w not in said), polarity, self._answers, phones)
-
-    def _hear_again(self, audio: Sequence[AudioChunk]) -> str:
-        return self._hear(audio).text
 
     def _hear(self, audio: Sequence[AudioChunk]) -> Transcript:
         for chunk in audio:

@@ -14,8 +14,9 @@ from assistant.voice.verify import (
     agrees,
     look_alikes,
     no_in_doubt,
-    polarity_safe,
+    polar_answers,
     sound_alikes,
+    without_look_alikes,
 )
 
 
@@ -52,7 +53,8 @@ def test_short_answers_of_opposite_polarity_that_sound_alike_leave_the_grammar(
     toy_knowledge: Knowledge,
 ) -> None:
     sounds = {"ya": ("Y", "AA"), "nah": ("N", "AA"), "no": ("N", "OW"), "yes": ("Y", "EH", "S"), "maybe": ()}
-    kept = polarity_safe(list(sounds), toy_knowledge.yes_no_parser.parse, lambda p: sounds.get(p) or None)
+    polar = polar_answers(list(sounds), toy_knowledge.yes_no_parser.parse, lambda p: sounds.get(p) or None)
+    kept = without_look_alikes(list(sounds), polar)
     assert kept == ["no", "yes", "maybe"]
 
 
@@ -117,7 +119,7 @@ def test_a_look_alike_heard_beside_the_answer_leaves_its_polarity_in_doubt(
 
 def test_look_alikes_are_the_short_words_one_phone_from_the_other_polarity(toy_knowledge: Knowledge) -> None:
     sounds = {"ya": ("Y", "AA"), "nah": ("N", "AA"), "no": ("N", "OW"), "yes": ("Y", "EH", "S")}
-    found = look_alikes(list(sounds), toy_knowledge.yes_no_parser.parse, sounds.get)
+    found = look_alikes(polar_answers(list(sounds), toy_knowledge.yes_no_parser.parse, sounds.get))
     assert found == {"ya", "nah"}
 
 
