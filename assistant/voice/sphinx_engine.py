@@ -179,11 +179,13 @@ class SphinxRecognizer:
         self._phrases: tuple[str, ...] | None = None
         self._converter = StreamConverter()
         self._in_utterance = False
-        #: The audio of the first free-form utterance, heard again once the decoder has adapted.
-        self._first_audio: list[bytes] | None = []
+        #: True until the first utterance is finished: a first free-form one is heard again once
+        #: the decoder has adapted.
+        self._first = True
         #: True while another model than the opening's listens (:meth:`hear_freely`, :meth:`hear_wake`).
         self._checking = False
-        #: The audio of the utterance being heard with the opening's model, for the alarm model.
+        #: The audio of the utterance being heard with the opening's model: heard again when it is
+        #: the first, and by the alarm model.
         self._opening_audio: list[bytes] = []
 
     @property
@@ -313,10 +315,7 @@ class SphinxRecognizer:
         if pcm:
             self._decoder.process_raw(pcm, False, False)
             if self._phrases is None and not self._checking:
-                if self._first_audio is not None:
-                    self._first_audio.append(pcm)
-                if self._alarm_search is not None:
-                    self._opening_audio.append(pcm)
+                self._opening_audio.append(pcm)
         hyp = self._decoder.hyp()
         return str(hyp.hypstr) if hyp is not None and hyp.hypstr else None
 
@@ -327,16 +326,17 @@ class SphinxRecognizer:
         if tail:
             self._decoder.process_raw(tail, False, False)
         opening = self._phrases is None and not self._checking
-        heard_audio, self._opening_audio = [*self._opening_audio, tail], []
+        opening_audio = self._opening_audio if opening else []
+        heard_audio = b"".join([*opening_audio, tail])
         self._end()
-        first, self._first_audio = self._first_audio, None
-        if first and self._decoder.hyp() is not None and self._phrases is None and not self._checking:
+        first, self._first = self._first, False
+        if first and opening_audio and self._decoder.hyp() is not None:
             # The decoder's running cepstral mean starts from a generic value and settles during
             # the first utterance, so its first words are often misheard ("cannot feel hot" for
             # "my calf feels hot"). The first free-form utterance, the opening complaint, is heard
             # once more with the settled mean (once per recognizer: about 0.1 s, measured).
             self._decoder.start_utt()
-            self._decoder.process_raw(b"".join([*first, tail]), False, False)
+            self._decoder.process_raw(heard_audio, False, False)
             self._decoder.end_utt()
             self._settle()
         hyp = self._decoder.hyp()
@@ -360,7 +360,7 @@ class SphinxRecognizer:
                 candidates = [text] + [c for c in candidates if c != whole]
                 text = whole
         alternatives = tuple(candidates[: self._max_alternatives])
-        alarms = self._hear_alarm(b"".join(heard_audio), text) if opening and text else ()
+        alarms = self._hear_alarm(heard_audio, text) if opening and text else ()
         return Transcript(text=text, engine=self.name, alternatives=alternatives, alarms=alarms)
 
     def _hear_alarm(self, pcm: bytes, text: str) -> tuple[str, ...]:
