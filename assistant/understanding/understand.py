@@ -288,6 +288,12 @@ class Understander:
                 return best
         return first
 
+    def settled(self, text: str, expecting: Expecting = OPENING) -> bool:
+        """Whether a recognizer's best hearing is understood with confidence on its own, so that
+        :meth:`understand_hypotheses` would weigh no other hypothesis (a recognizer need not
+        produce more of them then)."""
+        return self._confident(self.understand(text, expecting), expecting)
+
     def _confident(self, u: Understanding, expecting: Expecting) -> bool:
         """Understood well enough that other hypotheses are not looked at."""
         meaning = u.meaning

@@ -129,9 +129,11 @@ def embedded_recognizer(
             check_phrases=domain_phrases(knowledge),
             wake_phrases=[wake_phrase] if wake_phrase else (),
             alarm_phrases=alarm_sentences(knowledge) if alarm else (),
+            alarm_on_request=True,
         ),
         knowledge.yes_no_parser.parse,
         trusted=emergency,
+        settled=lambda heard: knowledge.understander.settled(speakable(heard)),
     )
 
 

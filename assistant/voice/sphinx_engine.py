@@ -96,13 +96,15 @@ class SphinxRecognizer:
         check_phrases: Sequence[str] | None = None,
         wake_phrases: Sequence[str] = (),
         alarm_phrases: Sequence[str] = (),
+        alarm_on_request: bool = False,
     ) -> None:
         """``domain_phrases``: the sentences of the free-form (opening) language model, repeated
         as often as they should weigh. ``check_phrases``: the sentences of a second, plainer
         language model used by :meth:`hear_freely` to check a constrained answer (None: the
         first one). ``wake_phrases``: listened for by :meth:`hear_wake` (always-on mode).
         ``alarm_phrases``: the sentences of the alarm model, which hears each utterance heard
-        with the opening's model once more (see :attr:`Transcript.alarms`)."""
+        with the opening's model once more (see :attr:`Transcript.alarms`). ``alarm_on_request``:
+        only when :meth:`hear_alarm` asks, not at every :meth:`finish`."""
         self._hmm = hmm or Path(pocketsphinx.get_model_path("en-us/en-us"))
         self._pron = Pronunciations(
             dictionary or Path(pocketsphinx.get_model_path("en-us/cmudict-en-us.dict"))
@@ -187,6 +189,10 @@ class SphinxRecognizer:
         #: The audio of the utterance being heard with the opening's model: heard again when it is
         #: the first, and by the alarm model.
         self._opening_audio: list[bytes] = []
+        self.alarm_on_request = alarm_on_request
+        #: The last utterance heard with the opening's model and what it was heard as, until the
+        #: alarm model has heard it or another utterance begins.
+        self._unalarmed: tuple[bytes, str] | None = None
 
     @property
     def phrases(self) -> tuple[str, ...] | None:
@@ -229,6 +235,7 @@ class SphinxRecognizer:
     def hear_freely(self) -> None:
         """Free-form recognition with the plainer checking model, for a second hearing of an
         answer (see :mod:`assistant.voice.verify`); the next :meth:`set_phrases` ends it."""
+        self._unalarmed = None
         if self._in_utterance:
             self._end()
         self._decoder.activate_search(self._check_search)
@@ -238,6 +245,7 @@ class SphinxRecognizer:
     def hear_wake(self) -> None:
         """Listen for the wake phrase (free-form, with the wake model); the next
         :meth:`set_phrases` ends it. ValueError when no wake phrase was given."""
+        self._unalarmed = None
         if self._wake_search is None:
             if self.wake_unheard:
                 raise ValueError(
@@ -252,6 +260,7 @@ class SphinxRecognizer:
         self._checking = True
 
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        self._unalarmed = None
         if self._in_utterance:
             logger.warning("set_phrases called mid-utterance; discarding the audio so far")
             self._end()
@@ -312,6 +321,7 @@ class SphinxRecognizer:
         if not self._in_utterance:
             self._decoder.start_utt()
             self._in_utterance = True
+            self._unalarmed = None
         if pcm:
             self._decoder.process_raw(pcm, False, False)
             if self._phrases is None and not self._checking:
@@ -360,14 +370,20 @@ class SphinxRecognizer:
                 candidates = [text] + [c for c in candidates if c != whole]
                 text = whole
         alternatives = tuple(candidates[: self._max_alternatives])
-        alarms = self._hear_alarm(heard_audio, text) if opening and text else ()
+        if opening and text and heard_audio:
+            self._unalarmed = (heard_audio, text)
+        alarms = () if self.alarm_on_request else self.hear_alarm()
         return Transcript(text=text, engine=self.name, alternatives=alternatives, alarms=alarms)
 
-    def _hear_alarm(self, pcm: bytes, text: str) -> tuple[str, ...]:
-        """The utterance heard once more with the alarm model (its best hypothesis if it differs
-        from ``text``); the decoder's adaptive state is put back afterwards."""
-        if self._alarm_search is None or not pcm:
+    def hear_alarm(self) -> tuple[str, ...]:
+        """The last utterance heard with the opening's model, heard once more with the alarm model:
+        its best hypothesis if it differs from what the opening's model heard, else nothing. Only
+        until the next utterance begins; once per utterance. The decoder's adaptive state is put
+        back afterwards."""
+        pending, self._unalarmed = self._unalarmed, None
+        if self._alarm_search is None or pending is None:
             return ()
+        pcm, text = pending
         state = self.snapshot()
         self._decoder.activate_search(self._alarm_search)
         self._decoder.start_utt()

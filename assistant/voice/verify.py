@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 from rapidfuzz import fuzz
@@ -213,10 +214,18 @@ class VerifiedRecognizer:
     """A :class:`Recognizer` whose constrained answers are confirmed by a free-form second pass."""
 
     def __init__(
-        self, inner: Recognizer, meaning: Meaning | None = None, trusted: Iterable[str] = ()
+        self,
+        inner: Recognizer,
+        meaning: Meaning | None = None,
+        trusted: Iterable[str] = (),
+        settled: Callable[[str], bool] | None = None,
     ) -> None:
         self.inner = inner
         self.meaning = meaning
+        #: Whether an opening heard as this is understood on its own, with no other hearing
+        #: weighed (an intent accepted outright, an emergency): the inner recognizer's alarm
+        #: model is then not asked, since what it heard could change nothing. None: always asked.
+        self.settled = settled
         #: Phrases accepted without a second opinion: the emergency phrases. Wrongly hearing an
         #: emergency costs a call for help; wrongly dropping one could cost a life.
         self.trusted = frozenset(trusted)
@@ -260,7 +269,11 @@ class VerifiedRecognizer:
     def finish(self) -> Transcript:
         heard = self.inner.finish()
         audio, self._audio = self._audio, []
-        if self._phrases is None or not audio or heard.text in self.trusted:
+        if self._phrases is None:
+            if self.settled is not None and heard.text and self.settled(heard.text):
+                return heard
+            return self._with_alarms(heard)
+        if not audio or heard.text in self.trusted:
             return heard
         # A second look at the same audio must not teach the recognizer twice: adaptive state
         # (PocketSphinx's running cepstral mean) drifts otherwise, and later turns are misheard.
@@ -285,7 +298,7 @@ class VerifiedRecognizer:
             # emergency phrase, so that an emergency said instead of an answer ("I can't
             # breathe") comes back as a hypothesis and is checked, not lost (with its alarms).
             self.inner.set_phrases(None)
-            opening = self._hear(audio)
+            opening = self._with_alarms(self._hear(audio))
             hypotheses.insert(1, opening.text)
             alarms = opening.alarms
         if adaptive and state is not None:
@@ -299,6 +312,14 @@ class VerifiedRecognizer:
         return Transcript(
             "", heard.engine, alternatives=tuple(dict.fromkeys(a for a in hypotheses if a)), alarms=alarms
         )
+
+    def _with_alarms(self, heard: Transcript) -> Transcript:
+        """What the inner recognizer's alarm model heard of an utterance heard with the opening's
+        model, when the recognizer has one that hears only when asked."""
+        hear_alarm = getattr(self.inner, "hear_alarm", None)
+        if heard.alarms or not callable(hear_alarm) or not getattr(self.inner, "alarm_on_request", False):
+            return heard
+        return replace(heard, alarms=hear_alarm())
 
     def _doubtful(self, constrained: str, free: str) -> frozenset[str]:
         """The words of the free hearing, beside the answer, that sound like an answer of the

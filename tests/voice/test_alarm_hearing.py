@@ -103,3 +103,38 @@ def test_leg_complaints_seldom_raise_an_alarm(
     print(f"leg complaints checked for an emergency because of the alarm hearing: {added}/{len(complaints)}")
     assert len(complaints) >= 25
     assert added <= 0.1 * len(complaints)
+
+
+@pytest.mark.voice
+@needs_espeak
+def test_the_alarm_model_heard_on_request_hears_what_it_hears_at_once(
+    shipped_knowledge: Knowledge, tmp_path: Path
+) -> None:
+    """Asked for after the utterance (what the product does, skipping openings understood
+    outright), the alarm model hears the same as when it hears every opening at once; only once
+    per utterance, and never an utterance before the last."""
+    from assistant.voice.sphinx_engine import SphinxRecognizer
+
+    def built(on_request: bool) -> SphinxRecognizer:
+        return SphinxRecognizer(
+            opening_sentences(shipped_knowledge),
+            alarm_phrases=alarm_sentences(shipped_knowledge),
+            alarm_on_request=on_request,
+        )
+
+    windows = shipped_knowledge.system.turn_windows
+    said = ("his lips are purple", "my calf")
+    wavs = [synthesize(text, Rendering("en-us", 150), tmp_path) for text in said]
+    at_once, on_request = built(False), built(True)
+    alarms = []
+    for wav in wavs:
+        expected = heard_at_the_opening(at_once, wav, windows)
+        heard = heard_at_the_opening(on_request, wav, windows)
+        assert heard.text == expected.text and heard.alarms == ()
+        alarms.append(on_request.hear_alarm())
+        assert alarms[-1] == expected.alarms
+        assert on_request.hear_alarm() == ()
+    assert any(alarms), "an utterance gives the alarm model something else to hear"
+    heard_at_the_opening(on_request, wavs[0], windows)
+    on_request.accept(next(iter_wav_chunks(wavs[1])))  # another utterance begins
+    assert on_request.hear_alarm() == ()

@@ -222,3 +222,55 @@ def test_a_heard_no_stands_only_without_a_yes_close_behind_it(
         # Asked again: the hearings go along as hypotheses, and the grammar is back for the retry.
         assert free_hearing in heard.alternatives
     assert inner.phrases[-1] == GRAMMAR
+
+
+class AlarmedRecognizer(ScriptedRecognizer):
+    """A scripted recognizer whose alarm model hears only when asked, and always "chest pain"."""
+
+    alarm_on_request = True
+
+    def __init__(self, hearings: Sequence[Transcript]) -> None:
+        super().__init__(hearings)
+        self.alarms_asked = 0
+
+    def hear_freely(self) -> None:
+        """The checking model: the next hearing is the free one."""
+
+    def hear_alarm(self) -> tuple[str, ...]:
+        self.alarms_asked += 1
+        return ("chest pain",)
+
+
+@pytest.mark.parametrize(("opening", "settled"), [("my toe hurts", True), ("my toe", False)])
+def test_the_alarm_model_is_asked_only_when_the_opening_is_not_settled(
+    toy_knowledge: Knowledge, opening: str, settled: bool
+) -> None:
+    """An opening understood outright (an accepted intent, an emergency) weighs no other hearing,
+    so the alarm model's hearing could change nothing and costs only time: it is not asked.
+    Any other opening carries what the alarm model heard."""
+    inner = AlarmedRecognizer([Transcript(opening, "scripted")])
+    understander = toy_knowledge.understander
+    recognizer = VerifiedRecognizer(inner, toy_knowledge.yes_no_parser.parse, settled=understander.settled)
+    assert understander.settled(opening) is settled
+    recognizer.set_phrases(None)
+    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
+    heard = recognizer.finish()
+    assert heard.text == opening
+    assert heard.alarms == (() if settled else ("chest pain",))
+    assert inner.alarms_asked == (0 if settled else 1)
+
+
+def test_a_second_look_at_an_answer_always_asks_the_alarm_model(toy_knowledge: Knowledge) -> None:
+    """An answer not confirmed is heard again with the opening's model, and by the alarm model
+    whatever the opening's model heard: an emergency said instead of an answer is checked."""
+    hearings = [Transcript("yes", "scripted"), Transcript("my toe hurts", "scripted")]
+    inner = AlarmedRecognizer([*hearings, Transcript("my toe hurts", "scripted")])
+    recognizer = VerifiedRecognizer(
+        inner, toy_knowledge.yes_no_parser.parse, settled=toy_knowledge.understander.settled
+    )
+    recognizer.set_phrases(GRAMMAR)
+    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
+    heard = recognizer.finish()
+    assert heard.text == ""
+    assert heard.alarms == ("chest pain",)
+    assert inner.alarms_asked == 1
