@@ -12,6 +12,11 @@ vocabulary of a few dozen words.
 Words that sound like a known word but for one phone ("ambulence" for "ambulance", listed for the
 text path's typo tolerance; "shins" beside "shin") are left out: the recognizer could not tell them
 apart, would only split its belief between them, and the known word is understood the same way.
+
+The same letter-to-sound rules give the words as another accent says them (:func:`accent_variants`):
+CMUdict is American, and British English drops the R after a vowel ("warm", "short") and says
+"can't" and "after" with a long A. Those pronunciations are added beside CMUdict's, unless one is
+already another word's.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import logging
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
@@ -43,12 +50,18 @@ _PHONES: dict[str, str] = {
 }  # fmt: skip
 _STRESS = re.compile(r"[',=]")
 _WORD = re.compile(r"^[a-z][a-z']*$")
+#: espeak-ng English voices of accents that say no R after a vowel (Scottish English does).
+NON_RHOTIC = frozenset({"en-gb", "en-gb-x-rp"})
 #: Longest time the synthesizer may take to spell the missing words, seconds.
 TIMEOUT = 10.0
 
 
-def to_arpabet(espeak_phonemes: str) -> str | None:
-    """ARPAbet phones of one word's espeak-ng phonemes (space-separated), or None if one is unknown."""
+def to_arpabet(espeak_phonemes: str, rhotic: bool = True) -> str | None:
+    """ARPAbet phones of one word's espeak-ng phonemes (space-separated), or None if one is unknown.
+
+    ``rhotic``: espeak-ng writes the vowels before a written "r" ("A@" in "heart") alike in every
+    English voice; a non-rhotic accent says no R there (HH AA T, not HH AA R T). An R it does say,
+    before a vowel ("story", "far away"), is a phoneme of its own and stays."""
     phones: list[str] = []
     for token in espeak_phonemes.split():
         name = _STRESS.sub("", token)
@@ -57,43 +70,76 @@ def to_arpabet(espeak_phonemes: str) -> str | None:
         mapped = _PHONES.get(name) or _PHONES.get(name.rstrip("#"))
         if mapped is None:
             return None
+        if not rhotic and mapped.endswith(" R"):
+            mapped = mapped[:-2]
         for phone in mapped.split():
             if not phones or phones[-1] != phone:  # "o@ r" is AO R, not AO R R
                 phones.append(phone)
     return " ".join(phones) or None
 
 
+class Guessing:
+    """espeak-ng spelling words out in ``voice``'s accent, in a process of its own: started at once,
+    so that the caller can go on with other work, and read by :meth:`result`."""
+
+    def __init__(self, words: Iterable[str], voice: str = "en-us") -> None:
+        self.voice = voice
+        self.wanted = sorted({w for w in words if _WORD.match(w)})
+        self._process: subprocess.Popen[str] | None = None
+        program = shutil.which("espeak-ng") or shutil.which("espeak")
+        if not self.wanted or program is None:
+            if self.wanted:
+                log.info("espeak-ng is not installed: no pronunciation for %s", self.wanted)
+            return
+        # The words go in a file, not a pipe: a pipe written in full before the output is read
+        # could fill up both ways with a large vocabulary.
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as words_file:
+            words_file.write("".join(f"{w}.\n" for w in self.wanted))
+        self._words_file = Path(words_file.name)
+        try:
+            self._process = subprocess.Popen(
+                [program, "-v", voice, "-q", "-x", "--sep= ", "-f", str(self._words_file)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except OSError as exc:
+            log.info("espeak-ng could not be started (%s)", exc)
+            self._words_file.unlink(missing_ok=True)
+
+    def result(self) -> dict[str, str]:
+        """ARPAbet pronunciations of the words (lowercase letters); {} when unavailable."""
+        process, self._process = self._process, None
+        if process is None:
+            return {}
+        try:
+            stdout, _ = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            log.info("espeak-ng took over %g s to spell the words; pronunciations not used", TIMEOUT)
+            return {}
+        finally:
+            self._words_file.unlink(missing_ok=True)
+        if process.returncode != 0:
+            log.info("espeak-ng could not spell the words (exit status %d)", process.returncode)
+            return {}
+        lines = [line.strip() for line in stdout.splitlines() if line.strip()]
+        if len(lines) != len(self.wanted):
+            log.info("espeak-ng gave %d lines for %d words; none used", len(lines), len(self.wanted))
+            return {}
+        out: dict[str, str] = {}
+        for word, line in zip(self.wanted, lines, strict=True):
+            phones = to_arpabet(line, rhotic=self.voice not in NON_RHOTIC)
+            if phones is not None:
+                out[word] = phones
+        return out
+
+
 def guess(words: Iterable[str], voice: str = "en-us") -> dict[str, str]:
-    """ARPAbet pronunciations of ``words`` (lowercase letters) from espeak-ng; {} when unavailable."""
-    wanted = sorted({w for w in words if _WORD.match(w)})
-    program = shutil.which("espeak-ng") or shutil.which("espeak")
-    if not wanted or program is None:
-        if wanted:
-            log.info("espeak-ng is not installed: no pronunciation for %s", wanted)
-        return {}
-    text = "".join(f"{w}.\n" for w in wanted)
-    try:
-        done = subprocess.run(
-            [program, "-v", voice, "-q", "-x", "--sep= "],
-            input=text,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        log.info("espeak-ng could not spell the missing words (%s)", exc)
-        return {}
-    lines = [line.strip() for line in done.stdout.splitlines() if line.strip()]
-    if len(lines) != len(wanted):
-        log.info("espeak-ng gave %d lines for %d words; pronunciations not used", len(lines), len(wanted))
-        return {}
-    out: dict[str, str] = {}
-    for word, line in zip(wanted, lines, strict=True):
-        phones = to_arpabet(line)
-        if phones is not None:
-            out[word] = phones
-    return out
+    """ARPAbet pronunciations of ``words`` (lowercase letters) from espeak-ng in ``voice``'s
+    accent; {} when unavailable."""
+    return Guessing(words, voice).result()
 
 
 def new_pronunciations(missing: Iterable[str], known: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -105,3 +151,22 @@ def new_pronunciations(missing: Iterable[str], known: dict[str, list[str]]) -> d
         if all(Levenshtein.distance(mine, other, score_cutoff=1) > 1 for other in taken):
             out[word] = [phones]
     return out
+
+
+def accent_variants(guessed: dict[str, str], known: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Pronunciations of words in another accent (``guessed``: :class:`Guessing` in an espeak-ng
+    voice such as "en-gb"), where they differ from every pronunciation in ``known``, of any word.
+
+    CMUdict spells American English; the acoustic model hears phones, so a British "warm" (W AO M)
+    or "short" (SH AO T) is far from W AO R M and SH AO R T, and is heard as another word. An
+    accent's pronunciation that is already another word's ("calf" said K AA F, which is "cough")
+    is left out: the recognizer could not tell the two apart. Measured on the spoken corpus: see
+    :data:`assistant.voice.sphinx_engine.ACCENTS`.
+    """
+    taken = {phones for variants in known.values() for phones in variants}
+    added: dict[str, list[str]] = {}
+    for word, phones in guessed.items():
+        if phones not in taken:
+            added[word] = [phones]
+            taken.add(phones)
+    return added

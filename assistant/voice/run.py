@@ -119,7 +119,7 @@ def embedded_recognizer(
     :func:`~assistant.voice.vocabulary.alarm_sentences`): an emergency it hears is checked with
     one question. Off only to measure what it adds."""
     try:
-        from assistant.voice.sphinx_engine import SphinxRecognizer  # noqa: PLC0415
+        from assistant.voice.sphinx_engine import ACCENTS, SphinxRecognizer  # noqa: PLC0415
     except (ImportError, OSError) as exc:
         raise _missing_package("pocketsphinx", exc) from None
     emergency = [speakable(p) for p in knowledge.system.commands["emergency"]]
@@ -130,6 +130,7 @@ def embedded_recognizer(
             wake_phrases=[wake_phrase] if wake_phrase else (),
             alarm_phrases=alarm_sentences(knowledge) if alarm else (),
             alarm_on_request=True,
+            accents=ACCENTS,
         ),
         knowledge.yes_no_parser.parse,
         trusted=emergency,

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from assistant.voice.pronounce import guess, new_pronunciations, to_arpabet
+from assistant.voice.pronounce import Guessing, accent_variants, guess, new_pronunciations, to_arpabet
 
 
 def test_espeak_phonemes_map_to_arpabet() -> None:
@@ -38,3 +38,37 @@ def test_a_word_sounding_like_a_known_one_is_left_out() -> None:
 def test_without_espeak_nothing_is_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert guess(["sternum"]) == {}
+
+
+def test_a_non_rhotic_accent_says_no_r_after_a_vowel_but_keeps_one_before_a_vowel() -> None:
+    assert to_arpabet("h 'A@ t") == "HH AA R T"
+    assert to_arpabet("h 'A@ t", rhotic=False) == "HH AA T"
+    # "story": the R before a vowel is said in every accent.
+    assert to_arpabet("s t 'o@ r i", rhotic=False) == "S T AO R IY"
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_british_pronunciations_are_added_unless_they_are_another_words() -> None:
+    """A British "warm" and "short" have no R; a British "calf" (K AA F) is an American
+    "cough", and a British "heart" an American "hot": those are left out, the recognizer could not
+    tell them apart."""
+    known = {
+        "warm": ["W AO R M"],
+        "short": ["SH AO R T"],
+        "calf": ["K AE F"],
+        "cough": ["K AA F"],
+        "heart": ["HH AA R T"],
+        "hot": ["HH AA T"],
+        "leg": ["L EH G"],
+    }
+    added = accent_variants(guess(["warm", "short", "calf", "heart", "leg"], "en-gb"), known)
+    assert added == {"warm": ["W AO M"], "short": ["SH AO T"]}
+    assert known["warm"] == ["W AO R M"], "the known pronunciations are left as they are"
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_words_are_spelled_while_the_caller_goes_on() -> None:
+    """Started at once, read later: the same pronunciations as asked for and waited on."""
+    started = Guessing(["sternum", "wheezy"], "en-gb")
+    assert started.result() == guess(["sternum", "wheezy"], "en-gb")
+    assert started.result() == {}, "read once"
