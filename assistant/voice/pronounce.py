@@ -93,10 +93,11 @@ class Guessing:
             return
         # The words go in a file, not a pipe: a pipe written in full before the output is read
         # could fill up both ways with a large vocabulary.
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as words_file:
-            words_file.write("".join(f"{w}.\n" for w in self.wanted))
-        self._words_file = Path(words_file.name)
+        self._words_file: Path | None = None
         try:
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as listed:
+                self._words_file = Path(listed.name)
+                listed.write("".join(f"{w}.\n" for w in self.wanted))
             self._process = subprocess.Popen(
                 [program, "-v", voice, "-q", "-x", "--sep= ", "-f", str(self._words_file)],
                 stdout=subprocess.PIPE,
@@ -105,7 +106,12 @@ class Guessing:
             )
         except OSError as exc:
             log.info("espeak-ng could not be started (%s)", exc)
+            self._forget_words()
+
+    def _forget_words(self) -> None:
+        if self._words_file is not None:
             self._words_file.unlink(missing_ok=True)
+            self._words_file = None
 
     def result(self) -> dict[str, str]:
         """ARPAbet pronunciations of the words (lowercase letters); {} when unavailable."""
@@ -120,7 +126,7 @@ class Guessing:
             log.info("espeak-ng took over %g s to spell the words; pronunciations not used", TIMEOUT)
             return {}
         finally:
-            self._words_file.unlink(missing_ok=True)
+            self._forget_words()
         if process.returncode != 0:
             log.info("espeak-ng could not spell the words (exit status %d)", process.returncode)
             return {}

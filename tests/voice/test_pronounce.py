@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,12 @@ def test_words_are_spelled_while_the_caller_goes_on() -> None:
     started = Guessing(["sternum", "wheezy"], "en-gb")
     assert started.result() == guess(["sternum", "wheezy"], "en-gb")
     assert started.result() == {}, "read once"
+
+
+def test_a_failing_espeak_gives_no_pronunciation_and_leaves_no_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: "/bin/false")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert Guessing(["sternum"], "en-gb").result() == {}
+    assert list(tmp_path.iterdir()) == []
