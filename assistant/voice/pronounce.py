@@ -52,6 +52,9 @@ _STRESS = re.compile(r"[',=]")
 _WORD = re.compile(r"^[a-z][a-z']*$")
 #: espeak-ng English voices of accents that say no R after a vowel (Scottish English does).
 NON_RHOTIC = frozenset({"en-gb", "en-gb-x-rp"})
+#: Pronunciations this short (in phones) are easily heard for one another: an accent's one is
+#: left out when another word's is within one phone of it.
+SHORT = 2
 #: Longest time the synthesizer may take to spell the missing words, seconds.
 TIMEOUT = 10.0
 
@@ -166,13 +169,25 @@ def accent_variants(guessed: dict[str, str], known: dict[str, list[str]]) -> dic
     CMUdict spells American English; the acoustic model hears phones, so a British "warm" (W AO M)
     or "short" (SH AO T) is far from W AO R M and SH AO R T, and is heard as another word. An
     accent's pronunciation that is already another word's ("calf" said K AA F, which is "cough")
-    is left out: the recognizer could not tell the two apart. Measured on the spoken corpus: see
-    :data:`assistant.voice.sphinx_engine.ACCENTS`.
+    is left out: the recognizer could not tell the two apart. So is one of at most :data:`SHORT`
+    phones within one phone of another word's: a British "are" (AA) or "ya" (Y AH) would pull in
+    every short sound, and "ya" beside a "yes" makes a yes doubtful. Measured on the spoken corpus:
+    see :data:`assistant.voice.sphinx_engine.ACCENTS`.
     """
     taken = {phones for variants in known.values() for phones in variants}
+    sounds = [(word, tuple(phones.split())) for word, variants in known.items() for phones in variants]
     added: dict[str, list[str]] = {}
     for word, phones in guessed.items():
-        if phones not in taken:
-            added[word] = [phones]
-            taken.add(phones)
+        sound = tuple(phones.split())
+        if phones in taken or (len(sound) <= SHORT and _near_another(word, sound, sounds)):
+            continue
+        added[word] = [phones]
+        taken.add(phones)
     return added
+
+
+def _near_another(word: str, sound: tuple[str, ...], known: list[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether another word's pronunciation is within one phone of ``sound``."""
+    return any(
+        other != word and Levenshtein.distance(sound, phones, score_cutoff=1) <= 1 for other, phones in known
+    )
