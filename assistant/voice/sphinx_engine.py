@@ -39,9 +39,10 @@ _NBEST_SCAN = 20
 #: checks 115 against 109; polarity flips 2 against 1 ("I'd say no" heard as "i do", already so
 #: at the other speaking rate). Leaving out the short look-alikes (see
 #: :func:`~assistant.voice.pronounce.accent_variants`): 416 understood, answers 81 of 252 against
-#: 79, emergencies 94 against 97, within what two runs of the same code differ by. Start-up takes about 0.15 s longer (0.44 s against 0.28 s, median
-#: of 8 on a 2-core machine): espeak-ng needs about 0.34 s for the shipped vocabulary and spells it
-#: while the dictionary is read and the language models are built.
+#: 79, emergencies 94 against 97, within what two runs of the same code differ by. Start-up takes
+#: about 0.15 s longer (0.44 s against 0.28 s, median of 8 on a 2-core machine): espeak-ng needs
+#: about 0.34 s for the shipped vocabulary and spells it while the dictionary is read and the
+#: language models are built.
 ACCENTS = ("en-gb",)
 #: How many times the wake phrase is repeated among the opening's sentences in the wake model.
 WAKE_WEIGHT = 4
