@@ -52,8 +52,10 @@ _STRESS = re.compile(r"[',=]")
 _WORD = re.compile(r"^[a-z][a-z']*$")
 #: espeak-ng English voices of accents that say no R after a vowel (Scottish English does).
 NON_RHOTIC = frozenset({"en-gb", "en-gb-x-rp"})
-#: Pronunciations this short (in phones) are easily heard for one another: an accent's one is
-#: left out when another word's is within one phone of it.
+#: Pronunciations this short (in phones) are easily heard for one another when they differ in one
+#: phone: an accent's one is left out beside another word's (:func:`accent_variants`), and so are
+#: yes and no words beside one of the other polarity ("ya" and "nah": Y AA, N AA; see
+#: :mod:`assistant.voice.verify`).
 SHORT = 2
 #: Longest time the synthesizer may take to spell the missing words, seconds.
 TIMEOUT = 10.0
@@ -89,6 +91,7 @@ class Guessing:
         self.voice = voice
         self.wanted = sorted({w for w in words if _WORD.match(w)})
         self._process: subprocess.Popen[str] | None = None
+        self._words_file: Path | None = None
         program = shutil.which("espeak-ng") or shutil.which("espeak")
         if not self.wanted or program is None:
             if self.wanted:
@@ -96,7 +99,6 @@ class Guessing:
             return
         # The words go in a file, not a pipe: a pipe written in full before the output is read
         # could fill up both ways with a large vocabulary.
-        self._words_file: Path | None = None
         try:
             with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as listed:
                 self._words_file = Path(listed.name)
@@ -156,8 +158,7 @@ def new_pronunciations(missing: Iterable[str], known: dict[str, list[str]]) -> d
     taken = [tuple(phones.split()) for variants in known.values() for phones in variants]
     out: dict[str, list[str]] = {}
     for word, phones in guess(missing).items():
-        mine = tuple(phones.split())
-        if all(Levenshtein.distance(mine, other, score_cutoff=1) > 1 for other in taken):
+        if not _one_phone_from(tuple(phones.split()), taken):
             out[word] = [phones]
     return out
 
@@ -179,15 +180,14 @@ def accent_variants(guessed: dict[str, str], known: dict[str, list[str]]) -> dic
     added: dict[str, list[str]] = {}
     for word, phones in guessed.items():
         sound = tuple(phones.split())
-        if phones in taken or (len(sound) <= SHORT and _near_another(word, sound, sounds)):
+        others = (other for owner, other in sounds if owner != word)
+        if phones in taken or (len(sound) <= SHORT and _one_phone_from(sound, others)):
             continue
         added[word] = [phones]
         taken.add(phones)
     return added
 
 
-def _near_another(word: str, sound: tuple[str, ...], known: list[tuple[str, tuple[str, ...]]]) -> bool:
-    """Whether another word's pronunciation is within one phone of ``sound``."""
-    return any(
-        other != word and Levenshtein.distance(sound, phones, score_cutoff=1) <= 1 for other, phones in known
-    )
+def _one_phone_from(sound: tuple[str, ...], others: Iterable[tuple[str, ...]]) -> bool:
+    """Whether one of the other pronunciations is within one phone of ``sound``."""
+    return any(Levenshtein.distance(sound, other, score_cutoff=1) <= 1 for other in others)

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from assistant.voice.audio import AudioChunk
+from assistant.voice.pronounce import SHORT
 from assistant.voice.recognizer import Recognizer, Transcript
 
 log = logging.getLogger(__name__)
@@ -117,11 +118,6 @@ def _covered(words: list[str], understood: str, meaning: Meaning, phrases: froze
         if same and _covered(words[n:], understood, meaning, phrases):
             return True
     return False
-
-
-#: Yes and no words this short (in phones) that differ in one phone from a word of the other
-#: polarity are left out of a grammar ("ya" and "nah": Y AA, N AA).
-SHORT = 2
 
 
 #: Each yes or no phrase of a grammar, with its polarity and phones.

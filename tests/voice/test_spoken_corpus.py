@@ -24,11 +24,14 @@ pytestmark = [
 ]
 
 
+def fresh_judge(knowledge: Knowledge) -> SpokenJudge:
+    """A judge with a new built-in recognizer (one that has heard nothing yet)."""
+    return SpokenJudge(knowledge, embedded_recognizer(knowledge), knowledge.system.turn_windows)
+
+
 @pytest.fixture(scope="module")
 def judge(shipped_knowledge: Knowledge) -> SpokenJudge:
-    return SpokenJudge(
-        shipped_knowledge, embedded_recognizer(shipped_knowledge), shipped_knowledge.system.turn_windows
-    )
+    return fresh_judge(shipped_knowledge)
 
 
 def utterance(text: str, context: str, expect: str) -> Utterance:
@@ -130,9 +133,7 @@ def test_a_no_with_a_yes_close_behind_it_is_asked_again(
     of the 10 turns taken as "no" without it, none with it, and no right answer lost."""
 
     def hear_all() -> list[SpokenVerdict]:
-        judge = SpokenJudge(
-            shipped_knowledge, embedded_recognizer(shipped_knowledge), shipped_knowledge.system.turn_windows
-        )
+        judge = fresh_judge(shipped_knowledge)
         voices = (Rendering("en-us+f3", 140), Rendering("en-gb-x-rp+m3", 175))
         return [judge.hear(u, synthesize(u.text, r, tmp_path), r) for r in voices for u in YES_HEARD_AS_NO]
 
