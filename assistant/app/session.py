@@ -61,11 +61,12 @@ class Session:
     def start(self) -> None:
         self.publish(self.dialog.start())
 
-    def said(self, text: str, alternatives: Sequence[str] = ()) -> None:
-        """What the person said; ``alternatives``: what a recognizer also thought it heard."""
+    def said(self, text: str, alternatives: Sequence[str] = (), *, spoken: bool = False) -> None:
+        """What the person said; ``alternatives``: what a recognizer also thought it heard;
+        ``spoken``: heard by a speech recognizer, not typed."""
         # What the person said is private: it reaches the log only with --debug.
         log.debug("heard: %r (or %r)", text, alternatives)
-        self.publish(self.dialog.handle(text, alternatives))
+        self.publish(self.dialog.handle(text, alternatives, spoken=spoken))
 
     def silence(self) -> None:
         self.publish(self.dialog.no_speech())

@@ -22,7 +22,8 @@ def feed_json_line(session: Session, line: str) -> None:
     """JSON-lines input: plain text is an utterance; a line starting with '{' is a JSON object.
 
     ``{"text": "..."}`` is an utterance (with ``"alternatives": [...]``, a recognizer's other
-    hypotheses), ``{"silence": true}`` is a listening timeout.
+    hypotheses; ``"spoken": true``, heard by a recognizer, the default when alternatives are
+    given), ``{"silence": true}`` is a listening timeout.
     Anything else gets an ``error`` event and the conversation goes on.
     """
 
@@ -48,7 +49,12 @@ def feed_json_line(session: Session, line: str) -> None:
         if not isinstance(others, list) or not all(isinstance(a, str) for a in others):
             refuse('"alternatives" is a list of strings (what a recognizer also heard)')
             return
-        session.said(obj["text"], others[:MAX_ALTERNATIVES])
+        # What a recognizer heard (it sends its other hypotheses, or says so) is read as speech.
+        spoken = obj.get("spoken", "alternatives" in obj)
+        if not isinstance(spoken, bool):
+            refuse('"spoken" is true or false (whether a speech recognizer heard the text)')
+            return
+        session.said(obj["text"], others[:MAX_ALTERNATIVES], spoken=spoken)
     elif isinstance(obj, dict) and obj.get("silence") is True:
         session.silence()
     else:

@@ -84,7 +84,7 @@ class ConversationPool:
                 del self.open[oldest]
             self.open[key] = conversation
         conversation.last_used = self.clock()
-        conversation.session.said(text)
+        conversation.session.said(text, spoken=True)  # a speech-to-text service's transcript
         events = list(conversation.log.events)
         conversation.log.clear()
         finished = conversation.session.finished

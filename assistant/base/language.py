@@ -18,6 +18,11 @@ class WordLists:
 
     #: Said sounds written many ways, replaced before anything else ("uh-huh" -> "yes").
     spoken_forms: dict[str, str] = field(default_factory=dict)
+    #: Words a recognizer hears for their negative, which differs by a sound often swallowed
+    #: ("can" for "can't"): word -> the negative ("cannot").
+    unheard_negatives: dict[str, str] = field(default_factory=dict)
+    #: Pronouns: one after a word of ``unheard_negatives`` makes a question ("can you").
+    pronouns: tuple[str, ...] = ()
     negations: tuple[str, ...] = ()
     auxiliaries: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...] = ()

@@ -11,6 +11,8 @@ from assistant.content.field_reader import Reader, did_you_mean
 #: language: keys read here (the others are read by system_file).
 WORD_LIST_KEYS = (
     "spoken_forms",
+    "unheard_negatives",
+    "pronouns",
     "negations",
     "auxiliaries",
     "clause_breaks",
@@ -35,6 +37,10 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         spoken_forms=_text_map(
             r, (*path, "spoken_forms"), lang.get("spoken_forms"), example='"uh huh": "yes"'
         ),
+        unheard_negatives=_text_map(
+            r, (*path, "unheard_negatives"), lang.get("unheard_negatives"), example='can: "cannot"'
+        ),
+        pronouns=r.texts((*path, "pronouns"), lang.get("pronouns"), what="pronouns"),
         negations=r.texts((*path, "negations"), lang.get("negations"), what="negations"),
         auxiliaries=r.texts((*path, "auxiliaries"), lang.get("auxiliaries"), what="auxiliaries"),
         clause_breaks=r.texts((*path, "clause_breaks"), lang.get("clause_breaks"), what="clause_breaks"),

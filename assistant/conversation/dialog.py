@@ -46,8 +46,8 @@ class Dialog(RepairTurns):
     def start(self) -> list[Event]:
         return [Say(self.msg("greeting"), role="disclaimer"), self._ask_complaint()]
 
-    def handle(self, text: str, alternatives: Sequence[str] = ()) -> list[Event]:
-        """One utterance from the person (typed, or what the recognizer heard).
+    def handle(self, text: str, alternatives: Sequence[str] = (), *, spoken: bool = False) -> list[Event]:
+        """One utterance from the person (typed, or what a recognizer heard: ``spoken``).
 
         ``alternatives``: what a recognizer also thought it heard (its other hypotheses, or a
         second hearing that disagreed). They can only raise a possible emergency or, at the
@@ -65,7 +65,7 @@ class Dialog(RepairTurns):
             # said to the opening question: asked again, not counted against the person.
             return self._reask_plainly()
         understander = self.knowledge.understander
-        understood = understander.understand_hypotheses(text, alternatives, self._asked())
+        understood = understander.understand_hypotheses(text, alternatives, self._asked(), spoken=spoken)
         finding = understood.emergency
         if understood.heard.text != text and finding is not None:
             # A possible emergency only another hearing had: checked once, never acted on blindly;

@@ -163,7 +163,7 @@ class SpokenJudge:
         text = snap(raw, allowed)
         alternatives = tuple(speakable(a) for a in result.transcript.hypotheses)
         # As the dialog understands a first hearing (nothing checked yet).
-        u = self.knowledge.understander.understand_hypotheses(text, alternatives, expecting)
+        u = self.knowledge.understander.understand_hypotheses(text, alternatives, expecting, spoken=True)
         spoken, _ = self.judge.label(u, expecting)
         text_label = self.judge.judge(utterance).got
         return SpokenVerdict(utterance, rendering, text_label, spoken, text or raw, alternatives)

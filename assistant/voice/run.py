@@ -224,7 +224,7 @@ def run_turns(
         heard.final(text or raw)
         # Out-of-grammar speech snaps to nothing: "didn't catch that", never a guessed answer.
         # The other hypotheses go along: an emergency in any of them is checked, never dropped.
-        session.said(text, [speakable(a) for a in result.transcript.hypotheses])
+        session.said(text, [speakable(a) for a in result.transcript.hypotheses], spoken=True)
 
 
 def turn_config(base: EndpointConfig, windows: TurnWindows, allowed: list[str] | None) -> EndpointConfig:
