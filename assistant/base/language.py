@@ -33,6 +33,9 @@ class WordLists:
     command_padding: tuple[str, ...] = ()
     #: Command name -> words that alone make a short reply that command, when it is no answer.
     command_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words about the conversation itself beyond the command phrases' (see
+    #: :mod:`~assistant.understanding.commands`).
+    conversation_words: tuple[str, ...] = ()
     #: Word -> position from 1 (-1 is the last choice).
     ordinals: dict[str, int] = field(default_factory=dict)
     several: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ WORD_LIST_KEYS = (
     "hedges",
     "command_padding",
     "command_keywords",
+    "conversation_words",
     "ordinals",
     "several",
     "body_regions",
@@ -50,6 +51,9 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
             (*path, "command_padding"), lang.get("command_padding"), what="command_padding"
         ),
         command_keywords=_lists(r, "command_keywords", lang.get("command_keywords"), "stop: [stop, quit]"),
+        conversation_words=r.texts(
+            (*path, "conversation_words"), lang.get("conversation_words"), what="conversation_words"
+        ),
         ordinals=_ordinals(r, lang.get("ordinals")),
         several=r.texts((*path, "several"), lang.get("several"), what="several"),
         body_regions=_lists(r, "body_regions", lang.get("body_regions"), "upper_limb: [arm, hand]"),

@@ -3,6 +3,13 @@
 A command is the whole utterance, give or take the words said around it ("ok bye then", "no,
 stop", "one more time please"): the ``command_padding`` of the system file. A command word
 inside an answer ("it doesn't stop hurting") is not a command.
+
+A command said in other words ("can we go back to the previous question", "why?") is made of the
+words people use about the conversation: those of every command phrase, the padding, the
+pronouns, the function words and the system file's ``conversation_words``, and the words of the
+question being asked ("what do you mean by pale"). One word of anything else (a symptom, a part of the body, a thing) means the person is
+talking about that, not to the assistant: "I can't stop coughing", "my back is killing me",
+"I want to quit smoking", "can you repeat my medication list" are not commands.
 """
 
 from __future__ import annotations
@@ -17,8 +24,8 @@ from assistant.understanding.normalize import Normalizer
 
 #: How close (0-100) what was said must be to a command phrase.
 COMMAND_SIMILARITY = 88
-#: The longest reply (without padding) a command word alone makes a command.
-KEYWORD_MAX_WORDS = 5
+#: The longest reply (without padding) a command word or phrase in it makes a command.
+KEYWORD_MAX_WORDS = 10
 #: Commands that are not acted on as commands here (emergency phrases are concepts' business).
 NOT_COMMANDS = frozenset({"emergency"})
 
@@ -40,6 +47,17 @@ class CommandRecognizer:
             for word in words:
                 for token in normalizer.tokens(word):
                     self.keywords.setdefault(token, name)
+        #: Command phrases of two words or more, as word tuples, each with its command.
+        self.inner_phrases = {tuple(p.split()): name for p, name in self.exact.items() if len(p.split()) >= 2}
+        talk = {w for p in (*lists.pronouns, *lists.conversation_words) for w in normalizer.tokens(p)}
+        #: The words people use about the conversation itself (see the module's docstring).
+        self.conversation = frozenset(
+            {w for p in self.exact for w in p.split()}
+            | self.padding
+            | self.keywords.keys()
+            | normalizer.stopwords
+            | talk
+        )
 
     def command(self, text: str) -> str | None:
         """The command the whole utterance means, if it is one."""
@@ -69,12 +87,22 @@ class CommandRecognizer:
                 return best[1]
         return None
 
-    def keyword(self, words: Sequence[str]) -> str | None:
-        """A short reply that is no answer but holds one command's word ("why?", "say again")."""
+    def keyword(self, words: Sequence[str], asked: frozenset[str] = frozenset()) -> str | None:
+        """A short reply that is no answer, made of words about the conversation, that holds one
+        command's word or phrase ("why?", "say again", "can we go back to the previous
+        question"). ``asked``: the words of the question being asked, which count as words about
+        the conversation ("what do you mean by pale")."""
         core = [w for w in words if w not in self.padding]
         if not core or len(core) > KEYWORD_MAX_WORDS or any(w in self.negations for w in words):
             return None
+        if any(w not in self.conversation and w not in asked for w in core):
+            return None  # about something else: "I can't stop coughing", "my back is killing me"
         found = {self.keywords[w] for w in core if w in self.keywords}
+        for n in range(2, len(core) + 1):
+            for i in range(len(core) - n + 1):
+                name = self.inner_phrases.get(tuple(core[i : i + n]))
+                if name is not None:
+                    found.add(name)
         return found.pop() if len(found) == 1 else None
 
     def vocabulary(self) -> dict[str, list[str]]:

@@ -229,8 +229,20 @@ class Understander:
             elif expecting.kind == "number":
                 answer = number_in(heard.words)
         if command is None and answer is None and not several and not matches:
-            command = self.commands.keyword(heard.words)
+            command = self.commands.keyword(heard.words, self._asked_words(expecting))
         return Understanding(heard, emergency, command, matches, answer, several)
+
+    def _asked_words(self, expecting: Expecting) -> frozenset[str]:
+        """The words of the question being asked (none at the opening)."""
+        question = expecting.question
+        if question is None:
+            return frozenset()
+        key = f"words:{question.id}:{question.ask}"
+        found = self._cache.get(key)
+        if not isinstance(found, frozenset):
+            found = frozenset(self.normalizer.tokens(question.ask))
+            self._cache[key] = found
+        return found
 
     def understand_hypotheses(
         self,
