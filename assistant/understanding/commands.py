@@ -7,9 +7,10 @@ inside an answer ("it doesn't stop hurting") is not a command.
 A command said in other words ("can we go back to the previous question", "why?") is made of the
 words people use about the conversation: those of every command phrase, the padding, the
 pronouns, the function words and the system file's ``conversation_words``, and the words of the
-question being asked ("what do you mean by pale"). One word of anything else (a symptom, a part of the body, a thing) means the person is
-talking about that, not to the assistant: "I can't stop coughing", "my back is killing me",
-"I want to quit smoking", "can you repeat my medication list" are not commands.
+question being asked ("what do you mean by pale"). One word of anything else (a symptom, a part
+of the body, a thing) means the person is talking about that, not to the assistant: "I can't stop
+coughing", "my back is killing me", "I want to quit smoking", "can you repeat my medication list"
+are not commands.
 """
 
 from __future__ import annotations

@@ -42,6 +42,9 @@ class Expecting:
 
 OPENING = Expecting()
 
+#: How alike (0-1, see :mod:`~assistant.understanding.slips`) an unknown word must be to a part of
+#: the body to name it ("ankel" 0.8, "caf" 0.86; "food" is only 0.75 "foot").
+PART_SLIP = 0.8
 #: Recognizer hypotheses looked at beyond the best one.
 MAX_HYPOTHESES = 4
 
@@ -133,8 +136,22 @@ class Understander:
         return out
 
     def _named(self, words: tuple[str, ...]) -> set[str]:
-        """The body regions the words name; "back of" and "bottom of" only locate the next word."""
-        return {self.regions[w] for j, w in enumerate(words) if w in self.regions and not _locates(words, j)}
+        """The body regions the words name; "back of" and "bottom of" only locate the next word. A
+        word misspelt or misheard for a part of the body counts ("ankel", "caf")."""
+        named: set[str] = set()
+        for j, w in enumerate(words):
+            part = w if w in self.regions else self._slip_of_part(w)
+            if part is not None and not _locates(words, j):
+                named.add(self.regions[part])
+        return named
+
+    def _slip_of_part(self, word: str) -> str | None:
+        """The part of the body an unknown word is a slip of, when it is one clearly enough."""
+        if word in self.normalizer.stopwords or not word.isalpha():
+            return None
+        similar = self.matcher.slips.similar(word)
+        parts = [(s, w) for w, s in similar.items() if w in self.regions and s >= PART_SLIP]
+        return max(parts)[1] if parts else None
 
     def names_part_of(self, intent: Intent, words: Sequence[str]) -> bool:
         """The words name a part of the body in a region the intent is about ("my foot")."""

@@ -56,7 +56,9 @@ def red_flag(knowledge: Knowledge) -> Expecting:
 
 
 @pytest.mark.parametrize(("said", "command"), COMMANDS_IN_OTHER_WORDS)
-def test_a_command_in_other_words_is_understood(shipped_knowledge: Knowledge, said: str, command: str) -> None:
+def test_a_command_in_other_words_is_understood(
+    shipped_knowledge: Knowledge, said: str, command: str
+) -> None:
     u = shipped_knowledge.understander.understand(said, red_flag(shipped_knowledge))
     assert (u.meaning, u.command) == ("command", command)
 
@@ -76,7 +78,7 @@ def test_the_words_of_the_question_asked_count_as_words_about_the_conversation(
 ) -> None:
     question = next(q for i in shipped_knowledge.intents for q in i.questions if "pale" in q.ask.lower())
     understander = shipped_knowledge.understander
-    asked = Expecting(question.kind, question)  # type: ignore[arg-type]
+    asked = Expecting(question.kind, question)
     assert understander.understand("what do you mean by pale", asked).command == "explain"
     assert understander.understand("what do you mean by pale", OPENING).command is None
 
