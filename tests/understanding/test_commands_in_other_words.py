@@ -26,6 +26,10 @@ COMMANDS_IN_OTHER_WORDS = [
     ("i want to stop now", "stop"),
     ("stop asking me questions", "stop"),
     ("please can you help me", "help"),
+    ("hang on go back", "go_back"),
+    ("hold on, can you say that again", "repeat"),
+    ("run that by me one more time", "repeat"),
+    ("ta-ra", "goodbye"),
 ]
 
 #: A command word said about something else: not a command, wherever it is said.
@@ -47,6 +51,8 @@ ABOUT_SOMETHING_ELSE = [
     "i hurt my back lifting",
     "I missed my tablets this morning",
     "I've had enough of this pain",
+    "I want to go back to sleep",
+    "my nose keeps running again",
 ]
 
 
