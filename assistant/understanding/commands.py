@@ -29,6 +29,10 @@ COMMAND_SIMILARITY = 88
 KEYWORD_MAX_WORDS = 10
 #: Commands that are not acted on as commands here (emergency phrases are concepts' business).
 NOT_COMMANDS = frozenset({"emergency"})
+#: Commands that end the conversation: taken from the whole reply or a keyword, never from one of
+#: their phrases inside a longer reply. Measured on the spoken corpus: a recognizer's "ta ta ta"
+#: for a complaint it could not hear held the goodbye phrase "ta ta" and ended the conversation.
+ENDING = frozenset({"stop", "goodbye"})
 
 
 class CommandRecognizer:
@@ -48,8 +52,13 @@ class CommandRecognizer:
             for word in words:
                 for token in normalizer.tokens(word):
                     self.keywords.setdefault(token, name)
-        #: Command phrases of two words or more, as word tuples, each with its command.
-        self.inner_phrases = {tuple(p.split()): name for p, name in self.exact.items() if len(p.split()) >= 2}
+        #: Command phrases of two words or more, as word tuples, each with its command (not the
+        #: ending ones: see :data:`ENDING`).
+        self.inner_phrases = {
+            tuple(p.split()): name
+            for p, name in self.exact.items()
+            if len(p.split()) >= 2 and name not in ENDING
+        }
         talk = {w for p in (*lists.pronouns, *lists.conversation_words) for w in normalizer.tokens(p)}
         #: The words people use about the conversation itself (see the module's docstring).
         self.conversation = frozenset(

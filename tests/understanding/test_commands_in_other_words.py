@@ -100,3 +100,12 @@ def test_cant_stop_coughing_at_a_red_flag_does_not_end_the_conversation(
     assert not any(isinstance(e, Result) for e in events)
     assert any(isinstance(e, Ask) for e in events)  # asked again
     assert not any(isinstance(e, Say) and e.role == "fallback" for e in events)
+
+
+@pytest.mark.parametrize("heard", ["ta ta ta", "ta ta ta ta", "ta ta it did"])
+def test_a_command_that_ends_the_conversation_is_never_taken_from_inside_a_longer_reply(
+    shipped_knowledge: Knowledge, heard: str
+) -> None:
+    """A recognizer's "ta ta ta" for a complaint it could not hear must not end the conversation."""
+    u = shipped_knowledge.understander.understand(heard)
+    assert u.command not in ("stop", "goodbye")
