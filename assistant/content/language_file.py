@@ -59,8 +59,12 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         degree_words=r.texts((*path, "degree_words"), lang.get("degree_words"), what="degree_words"),
         saying_words=r.texts((*path, "saying_words"), lang.get("saying_words"), what="saying_words"),
         assurances=r.texts((*path, "assurances"), lang.get("assurances"), what="assurances"),
-        acknowledgements=r.texts((*path, "acknowledgements"), lang.get("acknowledgements"), what="acknowledgements"),
-        previous_question=r.texts((*path, "previous_question"), lang.get("previous_question"), what="previous_question"),
+        acknowledgements=r.texts(
+            (*path, "acknowledgements"), lang.get("acknowledgements"), what="acknowledgements"
+        ),
+        previous_question=r.texts(
+            (*path, "previous_question"), lang.get("previous_question"), what="previous_question"
+        ),
         command_keywords=_lists(r, "command_keywords", lang.get("command_keywords"), "stop: [stop, quit]"),
         ordinals=_ordinals(r, lang.get("ordinals")),
         several=r.texts((*path, "several"), lang.get("several"), what="several"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -60,6 +61,13 @@ class YesNoParser:
         self.degree = (words_of(lists.degree_words) | words_of(lists.auxiliaries)) - self.pronouns
         self.saying = words_of(lists.saying_words)
         self.auxiliaries = words_of(lists.auxiliaries)
+        #: Words that say nothing of their own after a statement ("I have *been a bit* ...").
+        self.plain = (
+            words_of(lists.auxiliaries)
+            | words_of(lists.degree_words)
+            | words_of(lists.pronouns)
+            | normalizer.stopwords
+        )
         self.joiners = words_of(tuple(lists.conjunctions.values())) | words_of(("nor",))
         self.breaks = words_of(lists.clause_breaks)
         self.assurances = phrases_of(lists.assurances)
@@ -99,13 +107,22 @@ class YesNoParser:
         return self.parse_words(self.hearing.words(text), extra)
 
     def parse_words(
-        self, words: Sequence[str], extra: Mapping[str, tuple[str, ...]] | None = None
+        self,
+        words: Sequence[str],
+        extra: Mapping[str, tuple[str, ...]] | None = None,
+        topic: frozenset[str] | None = None,
     ) -> YesNo | None:
+        """The answer the words give; ``topic``: the stems (:func:`stem`) of the words of the
+        question asked, when known: a statement ("I'm ...", "I have ...") answers yes only when
+        what follows it is about the question ("I have been short of breath"), not when it is
+        about something else ("I'm worried about it", "I have a question")."""
         if not words:
             return None
         words = [self._undrawn(w) for w in words]
         table = self._table(extra)
         found = self._scan(words, table)
+        if topic is not None:
+            found = self._on_topic(words, found, topic)
         # "I'm not really sure" is unsure wherever the unsure words fall, unless they are part of a
         # longer answer ("probably not").
         for i, word in enumerate(words):
@@ -118,6 +135,19 @@ class YesNoParser:
         if not found or self._double_negative(words, found) or self._only_acknowledged(words):
             return None
         return self._decide(words, found)
+
+    def _on_topic(self, words: Sequence[str], found: list[_Found], topic: frozenset[str]) -> list[_Found]:
+        """The answers found, without a yes statement followed by words the question does not
+        use ("I'm 78", "it's gone down now"): a statement of something else is no answer."""
+        kept = []
+        for k, f in enumerate(found):
+            if f.value == "yes" and not f.strong and f.end - f.start > 1 and words[f.start] in self.pronouns:
+                stop = next((g.start for g in found[k + 1 :]), len(words))
+                tail = [w for w in words[f.end : stop] if w not in self.breaks]
+                if any(w not in self.plain and stem(w) not in topic for w in tail):
+                    continue
+            kept.append(f)
+        return kept
 
     def _undrawn(self, word: str) -> str:
         """A word said or typed with letters drawn out ("yesss", "nooo") as the answer word it is."""
@@ -152,7 +182,7 @@ class YesNoParser:
         restated = {f.start for f in found if f.value == "no" and f.strong and f.end - f.start > 1}
         at = [i for i, w in enumerate(words) if w in self.denials and i not in restated]
         between_ok = self.saying | self.auxiliaries | self.pronouns | self.degree
-        for first, second in zip(at, at[1:], strict=False):
+        for first, second in pairwise(at):
             between = words[first + 1 : second]
             if all(w in between_ok and w not in self.joiners and w not in self.breaks for w in between):
                 return True
@@ -211,14 +241,15 @@ class YesNoParser:
                 after = [f for f in found if f.start >= start + len(correction)]
                 if after:
                     return after[-1].value
-        found = self._assured(words, found)
-        if found is None:
+        assured = self._assured(words, found)
+        if assured is None:
             return None
+        found = assured
         values = {f.value for f in found}
         if len(values) == 1:
             return found[0].value
         # Answers of both kinds joined ("yes and no", "no or yes"): unclear.
-        for a, b in zip(found, found[1:], strict=False):
+        for a, b in pairwise(found):
             joined = words[a.end : b.start]
             if a.value != b.value and joined and all(w in self.joiners for w in joined):
                 return None
@@ -238,7 +269,6 @@ class YesNoParser:
             ]
             return (later or run)[-1].value
         return None
-
 
     def _assured(self, words: Sequence[str], found: list[_Found]) -> list[_Found] | None:
         """The answers found without those that only say how sure someone is, when there are
@@ -271,6 +301,15 @@ class YesNoParser:
             ):
                 return None
         return core
+
+
+#: Letters of a word compared with the question's words ("fainted" is "fainting").
+STEM = 5
+
+
+def stem(word: str) -> str:
+    """The start of a word that its forms share, roughly ("breathless", "breathlessness")."""
+    return word[:STEM]
 
 
 def _inside(start: int, n: int, found: list[_Found]) -> bool:

@@ -35,6 +35,15 @@ class CommandRecognizer:
         self.exact = {p: name for name, phrases in self.phrases.items() for p in phrases}
         lists = system.words
         self.negations = frozenset(w for n in lists.negations for w in normalizer.tokens(n))
+        self.previous = sorted(
+            {t: None for t in (tuple(normalizer.tokens(q)) for q in lists.previous_question) if t},
+            key=len,
+            reverse=True,
+        )
+        #: Each command phrase's words, longest first: a reply may say several ("never mind, stop").
+        self.sequences = sorted(
+            ((tuple(p.split()), name) for p, name in self.exact.items()), key=lambda pn: -len(pn[0])
+        )
         self.keywords: dict[str, str] = {}
         for name, words in lists.command_keywords.items():
             for word in words:
@@ -67,6 +76,38 @@ class CommandRecognizer:
                     best = (hit[1], name)
             if best:
                 return best[1]
+        return self._several_phrases(core)
+
+    def _several_phrases(self, core: Sequence[str]) -> str | None:
+        """Phrases of one command said one after another, with padding between: "never mind,
+        stop", "stop, stop", "sorry, what, say that again"."""
+        names: set[str] = set()
+        i = 0
+        while i < len(core):
+            if core[i] in self.padding:
+                i += 1
+                continue
+            hit = next(
+                ((words, name) for words, name in self.sequences if tuple(core[i : i + len(words)]) == words),
+                None,
+            )
+            if hit is None:
+                return None
+            names.add(hit[1])
+            i += len(hit[0])
+        return names.pop() if len(names) == 1 else None
+
+    def names_previous(self, words: Sequence[str]) -> str | None:
+        """A reply that names the question before ("I meant no to the last one", "can I change my
+        last answer"): go back to it. Only at a yes/no question: at a choice question "the last
+        one" is an option. The words alone ("the last one") are not enough."""
+        for phrase in self.previous:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i : i + n]) == phrase:
+                    rest = [w for w in (*words[:i], *words[i + n :]) if w not in self.padding]
+                    if rest:
+                        return "go_back"
         return None
 
     def keyword(self, words: Sequence[str]) -> str | None:
