@@ -137,14 +137,14 @@ class YesNoParser:
         return self._decide(words, found)
 
     def _on_topic(self, words: Sequence[str], found: list[_Found], topic: frozenset[str]) -> list[_Found]:
-        """The answers found, without a yes statement followed by words the question does not
-        use ("I'm 78", "it's gone down now"): a statement of something else is no answer."""
+        """The answers found, without a yes statement followed by words of which none is the
+        question's ("I'm 78", "it's gone down now"): a statement of something else is no answer."""
         kept = []
         for k, f in enumerate(found):
             if f.value == "yes" and not f.strong and f.end - f.start > 1 and words[f.start] in self.pronouns:
                 stop = next((g.start for g in found[k + 1 :]), len(words))
-                tail = [w for w in words[f.end : stop] if w not in self.breaks]
-                if any(w not in self.plain and stem(w) not in topic for w in tail):
+                said = [w for w in words[f.end : stop] if w not in self.breaks and w not in self.plain]
+                if said and not any(stem(w) in topic for w in said):
                     continue
             kept.append(f)
         return kept
@@ -179,7 +179,13 @@ class YesNoParser:
         swollen", "I wouldn't say it isn't", "I don't think it's not". Only words of saying,
         auxiliaries and pronouns stand between; a joined list of denials ("not red and not hot")
         and a restated answer ("I haven't, not at all") are not one."""
-        restated = {f.start for f in found if f.value == "no" and f.strong and f.end - f.start > 1}
+        restated = {
+            f.start
+            for f in found
+            if f.value == "no"
+            and f.end - f.start > 1
+            and not self.saying.intersection(words[f.start : f.end])
+        }
         at = [i for i, w in enumerate(words) if w in self.denials and i not in restated]
         between_ok = self.saying | self.auxiliaries | self.pronouns | self.degree
         for first, second in pairwise(at):
