@@ -79,8 +79,8 @@ class YesNoParser:
         )
         #: Words that deny inside a statement ("not", "cannot"): two in one thought cancel out.
         self.denials = (self.negations | negatives) - particles
-        #: Every word of an answer phrase: a word said with letters drawn out ("yesss") is one.
-        self.vocabulary = frozenset(w for p in self.base for w in p.words)
+        #: The one-word answers: a word said with letters drawn out ("yesss", "nooo") is one of them.
+        self.vocabulary = particles
 
     def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:
         # Insertion order kept (dict, not set) and a stable sort: the same words always win.

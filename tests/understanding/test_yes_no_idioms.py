@@ -163,3 +163,4 @@ def test_letters_drawn_out_only_lengthen_an_answer_word(shipped_knowledge: Knowl
     assert parser.parse("noooo") == "no"
     assert parser.parse("nopeee") == "no"
     assert parser.parse("too") is None  # a shorter word is not made longer
+    assert parser.parse("kind off") is None  # only one-word answers are drawn out
