@@ -31,6 +31,21 @@ class WordLists:
     #: confirmed before it is taken as an answer.
     hedges: tuple[str, ...] = ()
     command_padding: tuple[str, ...] = ()
+    #: Denied, these make a reply unsure, not no: what is denied is knowing ("I don't really know").
+    unknowing: tuple[str, ...] = ()
+    #: Words that only strengthen or soften the next ("really", "entirely"): they may stand
+    #: between a denial and a word of ``unknowing``.
+    degree_words: tuple[str, ...] = ()
+    #: Words of saying or thinking: a denial of one holding another denial is a double negative
+    #: ("I wouldn't say it isn't"), whose polarity is unclear.
+    saying_words: tuple[str, ...] = ()
+    #: How sure someone is, not which answer ("I'm sure", "absolutely"): alone a yes; beside another
+    #: answer they confirm it; straight after one of the other kind unclear ("no, absolutely").
+    assurances: tuple[str, ...] = ()
+    #: Words that only show the person is listening ("right", "okay"): two or more alone are no answer.
+    acknowledgements: tuple[str, ...] = ()
+    #: Words that name the question before ("the last one"): a yes/no reply naming it goes back.
+    previous_question: tuple[str, ...] = ()
     #: Command name -> words that alone make a short reply that command, when it is no answer.
     command_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Words about the conversation itself beyond the command phrases' (see

@@ -19,6 +19,12 @@ WORD_LIST_KEYS = (
     "corrections",
     "hedges",
     "command_padding",
+    "unknowing",
+    "degree_words",
+    "saying_words",
+    "assurances",
+    "acknowledgements",
+    "previous_question",
     "command_keywords",
     "conversation_words",
     "ordinals",
@@ -49,6 +55,16 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         hedges=r.texts((*path, "hedges"), lang.get("hedges"), what="hedges"),
         command_padding=r.texts(
             (*path, "command_padding"), lang.get("command_padding"), what="command_padding"
+        ),
+        unknowing=r.texts((*path, "unknowing"), lang.get("unknowing"), what="unknowing"),
+        degree_words=r.texts((*path, "degree_words"), lang.get("degree_words"), what="degree_words"),
+        saying_words=r.texts((*path, "saying_words"), lang.get("saying_words"), what="saying_words"),
+        assurances=r.texts((*path, "assurances"), lang.get("assurances"), what="assurances"),
+        acknowledgements=r.texts(
+            (*path, "acknowledgements"), lang.get("acknowledgements"), what="acknowledgements"
+        ),
+        previous_question=r.texts(
+            (*path, "previous_question"), lang.get("previous_question"), what="previous_question"
         ),
         command_keywords=_lists(r, "command_keywords", lang.get("command_keywords"), "stop: [stop, quit]"),
         conversation_words=r.texts(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -46,6 +47,41 @@ class YesNoParser:
         self.base = self._compile(system.all_answers)
         self._tables: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, list[_Phrase]]] = {}
 
+        def words_of(texts: Sequence[str]) -> frozenset[str]:
+            return frozenset(w for t in texts for w in normalizer.tokens(t))
+
+        def phrases_of(texts: Sequence[str]) -> list[tuple[str, ...]]:
+            found = {tuple(normalizer.tokens(t)): None for t in texts}
+            return sorted((p for p in found if p), key=len, reverse=True)
+
+        self.unknowing = words_of(lists.unknowing)
+        self.pronouns = words_of(lists.pronouns)
+        # Between a denial and a word of knowing: degree words and auxiliaries ("haven't got a
+        # clue"), never a pronoun ("no, I'm sure" is a no said with certainty).
+        self.degree = (words_of(lists.degree_words) | words_of(lists.auxiliaries)) - self.pronouns
+        self.saying = words_of(lists.saying_words)
+        self.auxiliaries = words_of(lists.auxiliaries)
+        #: Words that say nothing of their own after a statement ("I have *been a bit* ...").
+        self.plain = (
+            words_of(lists.auxiliaries)
+            | words_of(lists.degree_words)
+            | words_of(lists.pronouns)
+            | normalizer.stopwords
+        )
+        self.joiners = words_of(tuple(lists.conjunctions.values())) | words_of(("nor",))
+        self.breaks = words_of(lists.clause_breaks)
+        self.assurances = phrases_of(lists.assurances)
+        self.acknowledgements = phrases_of(lists.acknowledgements)
+        # One-word answers are answers, not denials inside a statement ("no", "nope", "never").
+        particles = frozenset(p.words[0] for p in self.base if len(p.words) == 1)
+        negatives = frozenset(
+            normalizer.tokens(n)[-1] for n in lists.unheard_negatives.values() if normalizer.tokens(n)
+        )
+        #: Words that deny inside a statement ("not", "cannot"): two in one thought cancel out.
+        self.denials = (self.negations | negatives) - particles
+        #: The one-word answers: a word said with letters drawn out ("yesss", "nooo") is one of them.
+        self.vocabulary = particles
+
     def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:
         # Insertion order kept (dict, not set) and a stable sort: the same words always win.
         phrases = {
@@ -71,12 +107,22 @@ class YesNoParser:
         return self.parse_words(self.hearing.words(text), extra)
 
     def parse_words(
-        self, words: Sequence[str], extra: Mapping[str, tuple[str, ...]] | None = None
+        self,
+        words: Sequence[str],
+        extra: Mapping[str, tuple[str, ...]] | None = None,
+        topic: frozenset[str] | None = None,
     ) -> YesNo | None:
+        """The answer the words give; ``topic``: the stems (:func:`stem`) of the words of the
+        question asked, when known: a statement ("I'm ...", "I have ...") answers yes only when
+        what follows it is about the question ("I have been short of breath"), not when it is
+        about something else ("I'm worried about it", "I have a question")."""
         if not words:
             return None
+        words = [self._undrawn(w) for w in words]
         table = self._table(extra)
         found = self._scan(words, table)
+        if topic is not None:
+            found = self._on_topic(words, found, topic)
         # "I'm not really sure" is unsure wherever the unsure words fall, unless they are part of a
         # longer answer ("probably not").
         for i, word in enumerate(words):
@@ -84,9 +130,79 @@ class YesNoParser:
                 n = len(p.words)
                 if p.value == "unsure" and tuple(words[i : i + n]) == p.words and not _inside(i, n, found):
                     return "unsure"
-        if not found:
+        if self._denies_knowing(words):
+            return "unsure"
+        if not found or self._double_negative(words, found) or self._only_acknowledged(words):
             return None
         return self._decide(words, found)
+
+    def _on_topic(self, words: Sequence[str], found: list[_Found], topic: frozenset[str]) -> list[_Found]:
+        """The answers found, without a yes statement followed by words of which none is the
+        question's ("I'm 78", "it's gone down now"): a statement of something else is no answer."""
+        kept = []
+        for k, f in enumerate(found):
+            if f.value == "yes" and not f.strong and f.end - f.start > 1 and words[f.start] in self.pronouns:
+                stop = next((g.start for g in found[k + 1 :]), len(words))
+                said = [w for w in words[f.end : stop] if w not in self.breaks and w not in self.plain]
+                if said and not any(stem(w) in topic for w in said):
+                    continue
+            kept.append(f)
+        return kept
+
+    def _undrawn(self, word: str) -> str:
+        """A word said or typed with letters drawn out ("yesss", "nooo") as the answer word it is."""
+        if word in self.vocabulary or len(word) < 3:
+            return word
+        for i in range(len(word) - 1, 0, -1):
+            if word[i] == word[i - 1]:
+                shorter = self._undrawn(word[:i] + word[i + 1 :])
+                if shorter in self.vocabulary:
+                    return shorter
+        return word
+
+    def _denies_knowing(self, words: Sequence[str]) -> bool:
+        """A denial of knowing, not of what was asked: "I don't really know", "haven't the
+        foggiest", "I'm not entirely certain"; only degree words stand between ("no, I'm sure" has
+        a pronoun between, and is a no)."""
+        for i, word in enumerate(words):
+            if word not in self.negations and word not in self.denials:
+                continue
+            j = i + 1
+            while j < len(words) and words[j] in self.degree and words[j] not in self.unknowing:
+                j += 1
+            if j < len(words) and words[j] in self.unknowing:
+                return True
+        return False
+
+    def _double_negative(self, words: Sequence[str], found: list[_Found]) -> bool:
+        """Two denials in one thought, the second inside what the first denies: "it's not not
+        swollen", "I wouldn't say it isn't", "I don't think it's not". Only words of saying,
+        auxiliaries and pronouns stand between; a joined list of denials ("not red and not hot")
+        and a restated answer ("I haven't, not at all") are not one."""
+        restated = {
+            f.start
+            for f in found
+            if f.value == "no"
+            and f.end - f.start > 1
+            and not self.saying.intersection(words[f.start : f.end])
+        }
+        at = [i for i, w in enumerate(words) if w in self.denials and i not in restated]
+        between_ok = self.saying | self.auxiliaries | self.pronouns | self.degree
+        for first, second in pairwise(at):
+            between = words[first + 1 : second]
+            if all(w in between_ok and w not in self.joiners and w not in self.breaks for w in between):
+                return True
+        return False
+
+    def _only_acknowledged(self, words: Sequence[str]) -> bool:
+        """Two or more words of listening and nothing else ("right, okay"): no answer."""
+        i, count = 0, 0
+        while i < len(words):
+            phrase = next((a for a in self.acknowledgements if tuple(words[i : i + len(a)]) == a), None)
+            if phrase is None:
+                return False
+            i, count = i + len(phrase), count + 1
+        return count >= 2
 
     def _scan(self, words: Sequence[str], table: dict[str, list[_Phrase]]) -> list[_Found]:
         found: list[_Found] = []
@@ -96,8 +212,14 @@ class YesNoParser:
                 n = len(p.words)
                 if tuple(words[i : i + n]) == p.words:
                     value = p.value
-                    # A yes followed straight by a denial is a no: "certainly not", "I have never".
-                    if value == "yes" and i + n < len(words) and words[i + n] in self.negations:
+                    # A yes followed straight by a denial is a no: "certainly not", "I have never";
+                    # not when the denial starts an answer of another kind ("yes, no doubt").
+                    if (
+                        value == "yes"
+                        and i + n < len(words)
+                        and words[i + n] in self.negations
+                        and not self._starts_other(words, i + n, table)
+                    ):
                         value, n = "no", n + 1
                     # Strong: a one-word answer, or one that ends in a denial ("definitely not").
                     strong = len(p.words) == 1 or (value == "no" and words[i + n - 1] in self.negations)
@@ -110,6 +232,14 @@ class YesNoParser:
                 i += 1
         return found
 
+    @staticmethod
+    def _starts_other(words: Sequence[str], i: int, table: dict[str, list[_Phrase]]) -> bool:
+        """A phrase of more than one word that is not a no starts at words[i] ("no doubt")."""
+        return any(
+            len(p.words) > 1 and p.value != "no" and tuple(words[i : i + len(p.words)]) == p.words
+            for p in table.get(words[i], ())
+        )
+
     def _decide(self, words: Sequence[str], found: list[_Found]) -> YesNo | None:
         # What follows a correction counts ("yes, I mean no", "no wait, yes").
         for correction in self.corrections:
@@ -117,9 +247,18 @@ class YesNoParser:
                 after = [f for f in found if f.start >= start + len(correction)]
                 if after:
                     return after[-1].value
+        assured = self._assured(words, found)
+        if assured is None:
+            return None
+        found = assured
         values = {f.value for f in found}
         if len(values) == 1:
             return found[0].value
+        # Answers of both kinds joined ("yes and no", "no or yes"): unclear.
+        for a, b in pairwise(found):
+            joined = words[a.end : b.start]
+            if a.value != b.value and joined and all(w in self.joiners for w in joined):
+                return None
         # A run of answer words at the start is decided by its last one: "yeah no" is no,
         # "no yeah, it is" is yes, unless a plain answer of the other kind follows.
         run = [found[0]] if found[0].start == 0 and found[0].strong else []
@@ -136,6 +275,47 @@ class YesNoParser:
             ]
             return (later or run)[-1].value
         return None
+
+    def _assured(self, words: Sequence[str], found: list[_Found]) -> list[_Found] | None:
+        """The answers found without those that only say how sure someone is, when there are
+        others ("no, I'm sure", "nah, she'll be right", "I'm sure it isn't"); None when a bare
+        assurance of the other kind follows a leading answer straight away ("no, absolutely")."""
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            a = next((a for a in self.assurances if tuple(words[i : i + len(a)]) == a), None)
+            if a is None:
+                i += 1
+                continue
+            spans.append((i, i + len(a)))
+            i += len(a)
+        if not spans:
+            return found
+        sure = [f for f in found if any(s <= f.start and f.end <= e for s, e in spans)]
+        core = [f for f in found if f not in sure]
+        if not sure or not core:
+            return found
+        lead = found[0]
+        if lead in core and lead.start == 0 and lead.strong:
+            after = next((f for f in found if f.start >= lead.end), None)
+            if (
+                after in sure
+                and after is not None
+                and after.start == lead.end
+                and after.value != lead.value
+                and (after.start, after.end) in spans
+            ):
+                return None
+        return core
+
+
+#: Letters of a word compared with the question's words ("fainted" is "fainting").
+STEM = 5
+
+
+def stem(word: str) -> str:
+    """The start of a word that its forms share, roughly ("breathless", "breathlessness")."""
+    return word[:STEM]
 
 
 def _inside(start: int, n: int, found: list[_Found]) -> bool:

@@ -29,9 +29,10 @@ COMMAND_SIMILARITY = 88
 KEYWORD_MAX_WORDS = 10
 #: Commands that are not acted on as commands here (emergency phrases are concepts' business).
 NOT_COMMANDS = frozenset({"emergency"})
-#: Commands that end the conversation: taken from the whole reply or a keyword, never from one of
-#: their phrases inside a longer reply. Measured on the spoken corpus: a recognizer's "ta ta ta"
-#: for a complaint it could not hear held the goodbye phrase "ta ta" and ended the conversation.
+#: Commands that end the conversation: taken from the whole reply (misspelt at most, never with a
+#: word more or less) or a keyword, never from one of their phrases inside a longer reply.
+#: Measured on the spoken corpus: a recognizer's "ta ta ta" for a complaint it could not hear held
+#: the goodbye phrase "ta ta" and ended the conversation.
 ENDING = frozenset({"stop", "goodbye"})
 
 
@@ -47,6 +48,15 @@ class CommandRecognizer:
         self.exact = {p: name for name, phrases in self.phrases.items() for p in phrases}
         lists = system.words
         self.negations = frozenset(w for n in lists.negations for w in normalizer.tokens(n))
+        self.previous = sorted(
+            {t: None for t in (tuple(normalizer.tokens(q)) for q in lists.previous_question) if t},
+            key=len,
+            reverse=True,
+        )
+        #: Each command phrase's words, longest first: a reply may say several ("never mind, stop").
+        self.sequences = sorted(
+            ((tuple(p.split()), name) for p, name in self.exact.items()), key=lambda pn: -len(pn[0])
+        )
         self.keywords: dict[str, str] = {}
         for name, words in lists.command_keywords.items():
             for word in words:
@@ -91,10 +101,46 @@ class CommandRecognizer:
                 hit = process.extractOne(
                     candidate, phrases, scorer=fuzz.ratio, score_cutoff=COMMAND_SIMILARITY
                 )
+                if hit and name in ENDING and len(hit[0].split()) != len(candidate.split()):
+                    # Close in letters but with a word more or less: "I've had enough of this
+                    # pain" is not "i've had enough of this". Ending the conversation is not guessed.
+                    continue
                 if hit and (best is None or hit[1] > best[0]):
                     best = (hit[1], name)
             if best:
                 return best[1]
+        return self._several_phrases(core)
+
+    def _several_phrases(self, core: Sequence[str]) -> str | None:
+        """Phrases of one command said one after another, with padding between: "never mind,
+        stop", "stop, stop", "sorry, what, say that again"."""
+        names: set[str] = set()
+        i = 0
+        while i < len(core):
+            if core[i] in self.padding:
+                i += 1
+                continue
+            hit = next(
+                ((words, name) for words, name in self.sequences if tuple(core[i : i + len(words)]) == words),
+                None,
+            )
+            if hit is None:
+                return None
+            names.add(hit[1])
+            i += len(hit[0])
+        return names.pop() if len(names) == 1 else None
+
+    def names_previous(self, words: Sequence[str]) -> str | None:
+        """A reply that names the question before ("I meant no to the last one", "can I change my
+        last answer"): go back to it. Only at a yes/no question: at a choice question "the last
+        one" is an option. The words alone ("the last one") are not enough."""
+        for phrase in self.previous:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i : i + n]) == phrase:
+                    rest = [w for w in (*words[:i], *words[i + n :]) if w not in self.padding]
+                    if rest:
+                        return "go_back"
         return None
 
     def keyword(self, words: Sequence[str], asked: frozenset[str] = frozenset()) -> str | None:

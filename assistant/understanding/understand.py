@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from assistant.base.intents import Intent, Question, SystemPack
-from assistant.understanding.answers import SEVERAL, ChoiceParser, YesNoParser, number_in
+from assistant.understanding.answers import SEVERAL, ChoiceParser, YesNoParser, number_in, stem
 from assistant.understanding.commands import CommandRecognizer
 from assistant.understanding.emergencies import EmergencyDetector, Finding
 from assistant.understanding.hearing import Heard, Hearing
@@ -222,6 +222,8 @@ class Understander:
             return Understanding(heard)
         emergency = self.emergencies.detect(heard.clauses) if check_emergency else None
         command = self.commands.command_words(heard.words)
+        if command is None and expecting.kind == "yes_no":
+            command = self.commands.names_previous(heard.words)
         matches: tuple[IntentMatch, ...] = ()
         answer: str | int | None = None
         several = False
@@ -235,13 +237,17 @@ class Understander:
                 )
             elif expecting.kind == "yes_no":
                 extra = expecting.question.answer_words if expecting.question else None
-                answer = self.yes_no.parse_words(heard.words, extra or None)
+                topic = self._topic(expecting.question) if expecting.question else None
+                answer = self.yes_no.parse_words(heard.words, extra or None, topic)
             elif expecting.kind == "choice" and expecting.question is not None:
                 found = self.choices.parse_words(heard.words, expecting.question)
+                polar = self.yes_no.parse_words(heard.words) if found is None else None
                 # "yes" to "which of these?" means one of them, not which: asked one by one.
-                several = found == SEVERAL or (
-                    found is None and self.yes_no.parse_words(heard.words) == "yes"
-                )
+                several = found == SEVERAL or polar == "yes"
+                # A no that names no option ("I don't think any of those") is the option that
+                # is itself a no ("none"), when exactly one is.
+                if polar == "no":
+                    found = self._negative_choice(expecting.question)
                 answer = None if several else found
             elif expecting.kind == "number":
                 answer = number_in(heard.words)
@@ -260,6 +266,31 @@ class Understander:
             found = frozenset(self.normalizer.tokens(question.ask))
             self._cache[key] = found
         return found
+
+    def _topic(self, question: Question) -> frozenset[str]:
+        """The stems of the words a yes/no question is asked in (its wording, reprompt, answer
+        words and mentions), cached."""
+        key = f"topic:{question.id}:{question.ask}"
+        found = self._cache.get(key)
+        if not isinstance(found, frozenset):
+            texts = [
+                question.ask,
+                question.reprompt,
+                *(w for words in question.answer_words.values() for w in words),
+                *(w for words in question.mentions.values() for w in words),
+            ]
+            found = frozenset(stem(w) for t in texts if t for w in self.normalizer.tokens(t))
+            self._cache[key] = found
+        return found
+
+    def _negative_choice(self, question: Question) -> str | None:
+        """The one option of a choice question that is a no ("none": [none, "no", nothing])."""
+        key = f"negative:{question.id}:{question.ask}"
+        if key not in self._cache:
+            negative = [c.id for c in question.choices if any(self.yes_no.parse(w) == "no" for w in c.words)]
+            self._cache[key] = negative[0] if len(negative) == 1 else None
+        found = self._cache[key]
+        return found if isinstance(found, str) else None
 
     def understand_hypotheses(
         self,
