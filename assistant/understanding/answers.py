@@ -81,6 +81,12 @@ class YesNoParser:
         self.denials = (self.negations | negatives) - particles
         #: The one-word answers: a word said with letters drawn out ("yesss", "nooo") is one of them.
         self.vocabulary = particles
+        runs: dict[str, list[str]] = {}
+        for particle in sorted(particles):
+            runs.setdefault(_one_of_each_run(particle), []).append(particle)
+        #: A one-word answer by its letters with every run of one letter said once ("yes" and
+        #: "yesss" are "yes"; "good" is "god"), when no other answer shares that form.
+        self._drawn = {key: found[0] for key, found in runs.items() if len(found) == 1}
 
     def _compile(self, table: Mapping[str, tuple[str, ...]]) -> list[_Phrase]:
         # Insertion order kept (dict, not set) and a stable sort: the same words always win.
@@ -150,15 +156,12 @@ class YesNoParser:
         return kept
 
     def _undrawn(self, word: str) -> str:
-        """A word said or typed with letters drawn out ("yesss", "nooo") as the answer word it is."""
+        """A word said or typed with letters drawn out ("yesss", "nooo") as the answer word it is.
+        One pass over the word, whatever its length ("aabbccdd..." too)."""
         if word in self.vocabulary or len(word) < 3:
             return word
-        for i in range(len(word) - 1, 0, -1):
-            if word[i] == word[i - 1]:
-                shorter = self._undrawn(word[:i] + word[i + 1 :])
-                if shorter in self.vocabulary:
-                    return shorter
-        return word
+        key = _one_of_each_run(word)
+        return word if key == word else self._drawn.get(key, word)
 
     def _denies_knowing(self, words: Sequence[str]) -> bool:
         """A denial of knowing, not of what was asked: "I don't really know", "haven't the
@@ -316,6 +319,11 @@ STEM = 5
 def stem(word: str) -> str:
     """The start of a word that its forms share, roughly ("breathless", "breathlessness")."""
     return word[:STEM]
+
+
+def _one_of_each_run(word: str) -> str:
+    """The word with each run of one letter written once ("yesss" -> "yes", "good" -> "god")."""
+    return "".join(letter for i, letter in enumerate(word) if i == 0 or word[i - 1] != letter)
 
 
 def _inside(start: int, n: int, found: list[_Found]) -> bool:

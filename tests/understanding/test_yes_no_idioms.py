@@ -164,3 +164,18 @@ def test_letters_drawn_out_only_lengthen_an_answer_word(shipped_knowledge: Knowl
     assert parser.parse("nopeee") == "no"
     assert parser.parse("too") is None  # a shorter word is not made longer
     assert parser.parse("kind off") is None  # only one-word answers are drawn out
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"), [("yesss", "yes"), ("nooooo", "no"), ("yeahhh", "yes"), ("noooope", "no")]
+)
+def test_letters_drawn_out_are_the_answer_word(shipped_knowledge: Knowledge, said: str, meant: str) -> None:
+    assert shipped_knowledge.understander.yes_no.parse(said) == meant
+
+
+def test_a_long_word_of_doubled_letters_is_read_in_one_pass(shipped_knowledge: Knowledge) -> None:
+    """Every doubled letter was once tried both ways, which never ended for a long word of them
+    (a stuck key, pasted junk): it is now one pass over the word."""
+    junk = "aabbccddeeffgghhiijjkkllmmnnooppqqrrssttuuvvwwxxyyzz" * 20
+    assert shipped_knowledge.understander.yes_no.parse(junk) is None
+    assert shipped_knowledge.understander.understand(f"yes {junk}").heard.words
