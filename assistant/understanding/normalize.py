@@ -137,7 +137,6 @@ class Normalizer:
             out.append(str(total + current))
         return out
 
-
     def _digit_runs(self, words: list[str]) -> list[str]:
         """Two or more digit words in a row are one code, read digit by digit: "nine one one" is
         911 and "zero zero zero" is 000, not their sum ("twenty one" is still 21)."""
