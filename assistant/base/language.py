@@ -93,6 +93,8 @@ class Scope:
     negated_manner: tuple[str, ...] = ()
     #: Phrases in which a manner word is none ("right now", "as well").
     manner_unless: tuple[str, ...] = ()
+    #: A negation before these belongs to the verb after them ("I don't think I can breathe").
+    raising: tuple[str, ...] = ()
     #: A clause starting with these qualifies the one before ("I can breathe, but only just").
     continuing: tuple[str, ...] = ()
 

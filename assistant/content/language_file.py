@@ -42,6 +42,7 @@ SCOPE_KEYS = (
     "interjections",
     "negated_manner",
     "manner_unless",
+    "raising",
     "continuing",
 )
 CONCEPT_KEYS = {"id", "name", "check", "sources", "when", "maybe", "unless", "alone"}

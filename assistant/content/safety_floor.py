@@ -41,6 +41,7 @@ KEEPING_SCOPES = (
     "comparisons",
     "interjections",
     "negated_manner",
+    "raising",
     "continuing",
 )
 

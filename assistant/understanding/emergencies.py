@@ -153,6 +153,10 @@ class EmergencyDetector:
         self.manner = words_of(scope.negated_manner)
         self.manner_unless = phrases_of(scope.manner_unless)
         self.continuing = phrases_of(scope.continuing)
+        self.raising = phrases_of(scope.raising)
+        self.unheard = {
+            w: tok(negative) for said, negative in lists.unheard_negatives.items() for w in tok(said)
+        }
         lists_by_name = {name: frozenset(phrases_of(members)) for name, members in rules.words.items()}
 
         def part(text: str) -> Part:
@@ -215,7 +219,7 @@ class EmergencyDetector:
         maybe: Finding | None = None
         said_words = [w for c in clauses for w in c]
         for said in self._joined(clauses):
-            clause = _Clause(self._manner_moved(self._spelled(said)))
+            clause = _Clause(self._manner_moved(self._raised(self._spelled(said))))
             near = sorted({n for w in clause.words_set for n in self._by_word.get(w, ())})
             if not near or self._out_of_scope(clause):
                 continue
@@ -286,6 +290,25 @@ class EmergencyDetector:
             out.append(word)
             i += 1
         return out
+
+    def _raised(self, words: list[str]) -> list[str]:
+        """A negation before "think" moved to the "can" after it: "I do not think I can breathe"
+        is read "I think I cannot breathe" (the negatives are the ``unheard_negatives``)."""
+        clause = _Clause(words)
+        for i, word in enumerate(words):
+            if word not in self.negations:
+                continue
+            k = i + 1
+            while k < len(words) and words[k] in self.auxiliaries and not clause.starts(self.raising, k):
+                k += 1
+            raised = next((p for p in self.raising if clause.starts((p,), k)), None)
+            if raised is None:
+                continue
+            for j in range(k + len(raised), min(len(words), k + len(raised) + MANNER_GAP + 1)):
+                negative = self.unheard.get(words[j])
+                if negative is not None:
+                    return [*words[:i], *words[i + 1 : j], *negative, *words[j + 1 :]]
+        return words
 
     def _manner_moved(self, words: list[str]) -> list[str]:
         """A negation put next to the manner word it denies: "not breathing properly" is read
