@@ -77,17 +77,44 @@ class Concept:
     maybe: tuple[tuple[str, ...], ...] = ()
     unless: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    #: Patterns that hint at the concept only said on their own ("I need help"); said with
+    #: anything else (a complaint), they do not count.
+    alone: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class Scope:
     """Words that put a symptom out of the present, or on someone else."""
 
+    #: Said in the clause, the symptom is long past ("years ago", "in {year}": a year before this one).
     long_past: tuple[str, ...] = ()
+    #: Said in the same clause, a long-past marker no longer counts ("... and now it's back").
+    present: tuple[str, ...] = ()
+    #: Said in the clause, a long-past symptom is back ("again", "it's back").
+    recurring: tuple[str, ...] = ()
+    #: Said right before a match, it names an event in the past ("after my heart attack").
+    past_event: tuple[str, ...] = ()
     other_people: tuple[str, ...] = ()
     other_past: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
     reassurance: tuple[str, ...] = ()
+    #: Right after a negation: the symptom goes on ("won't stop hurting", "not going away").
+    ongoing: tuple[str, ...] = ()
+    #: Right after a negation: more than that ("doesn't just hurt", "not only my leg").
+    not_only: tuple[str, ...] = ()
+    #: After a negation in the same clause: a comparison ("never had pain like this").
+    comparisons: tuple[str, ...] = ()
+    #: Denials said as an answer: before a pronoun they start a new clause ("no, it's my chest").
+    interjections: tuple[str, ...] = ()
+    #: Manner words: a negation up to two words before denies the manner, not the symptom
+    #: ("not breathing properly" is read "breathing not properly").
+    negated_manner: tuple[str, ...] = ()
+    #: Phrases in which a manner word is none ("right now", "as well").
+    manner_unless: tuple[str, ...] = ()
+    #: A negation before these belongs to the verb after them ("I don't think I can breathe").
+    raising: tuple[str, ...] = ()
+    #: A clause starting with these qualifies the one before ("I can breathe, but only just").
+    continuing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

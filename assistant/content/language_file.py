@@ -34,8 +34,25 @@ WORD_LIST_KEYS = (
     "level_names",
 )
 EMERGENCY_KEYS = {"sources", "window", "scope", "words", "concepts"}
-SCOPE_KEYS = ("long_past", "other_people", "other_past", "hypothetical", "reassurance")
-CONCEPT_KEYS = {"id", "name", "check", "sources", "when", "maybe", "unless"}
+SCOPE_KEYS = (
+    "long_past",
+    "present",
+    "recurring",
+    "past_event",
+    "other_people",
+    "other_past",
+    "hypothetical",
+    "reassurance",
+    "ongoing",
+    "not_only",
+    "comparisons",
+    "interjections",
+    "negated_manner",
+    "manner_unless",
+    "raising",
+    "continuing",
+)
+CONCEPT_KEYS = {"id", "name", "check", "sources", "when", "maybe", "unless", "alone"}
 
 
 def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
@@ -133,6 +150,7 @@ def _concept(
     check = r.text((*path, "check"), m.get("check"), what="the check question")
     when = _patterns(r, (*path, "when"), m.get("when"), words, min_items=1)
     maybe = _patterns(r, (*path, "maybe"), m.get("maybe"), words)
+    alone = _patterns(r, (*path, "alone"), m.get("alone"), words)
     unless = r.texts((*path, "unless"), m.get("unless"), what="unless")
     cited = r.texts((*path, "sources"), m.get("sources"), what="sources")
     for i, source in enumerate(cited):
@@ -144,7 +162,7 @@ def _concept(
             )
     if cid is None or name is None or check is None:
         return None
-    return Concept(cid, name, check, when, maybe, unless, cited)
+    return Concept(cid, name, check, when, maybe, unless, cited, alone)
 
 
 def _patterns(

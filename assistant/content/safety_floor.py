@@ -6,7 +6,9 @@ A drop-in may add words, phrases, emergency patterns and translations of the mes
   record a red flag as denied);
 - remove a shipped emergency command phrase, emergency concept, pattern or word;
 - add exclusions that silence emergencies (words under a concept's ``unless`` or the scope lists:
-  long past, other people, hypothetical, reassurance);
+  long past, past events, other people, hypothetical, reassurance, manner exceptions), or remove
+  the scope words that keep a negation or the past from silencing one (present, recurring,
+  ongoing, not only, comparisons, interjections, negated manner, continuing);
 - make a word that carries an emergency or an answer a filler or a stopword, or change how a
   shipped contraction expands (``"don't": do`` would drop the negation).
 
@@ -19,6 +21,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from assistant.base.intents import SystemPack
+
+#: Scope lists whose new entries discount emergencies (a drop-in may not add to them).
+DISCOUNTING_SCOPES = (
+    "long_past",
+    "past_event",
+    "other_people",
+    "other_past",
+    "hypothetical",
+    "reassurance",
+    "manner_unless",
+)
+#: Scope lists that keep emergencies from being discounted (a drop-in may not remove from them).
+KEEPING_SCOPES = (
+    "present",
+    "recurring",
+    "ongoing",
+    "not_only",
+    "comparisons",
+    "interjections",
+    "negated_manner",
+    "raising",
+    "continuing",
+)
 
 
 def _missing(shipped: Iterable[str], dropin: Iterable[str]) -> list[str]:
@@ -74,12 +99,19 @@ def weakenings(shipped: SystemPack, dropin: SystemPack) -> list[str]:
         gone = _missing(words, d_em.words.get(name, ()))
         if gone:
             found.append(f"emergencies: the word list {name!r} lost {_show(gone)}; keep every shipped word")
-    for scope in ("long_past", "other_people", "other_past", "hypothetical", "reassurance"):
+    for scope in DISCOUNTING_SCOPES:
         more = _added(getattr(s_em.scope, scope), getattr(d_em.scope, scope))
         if more:
             found.append(
                 f"emergencies: the scope list {scope!r} has new entries {_show(more)}, which would "
                 "discount emergencies; remove them"
+            )
+    for scope in KEEPING_SCOPES:
+        gone = _missing(getattr(s_em.scope, scope), getattr(d_em.scope, scope))
+        if gone:
+            found.append(
+                f"emergencies: the scope list {scope!r} lost {_show(gone)}, which would let a negation "
+                "or the past discount emergencies; keep every shipped entry"
             )
     carried = {w.lower() for ws in s_em.words.values() for p in ws for w in p.split()}
     carried |= {w.lower() for ps in s_answers.values() for p in ps for w in p.split()}

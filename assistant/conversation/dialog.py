@@ -65,14 +65,16 @@ class Dialog(RepairTurns):
             # said to the opening question: asked again, not counted against the person.
             return self._reask_plainly()
         understander = self.knowledge.understander
-        understood = understander.understand_hypotheses(text, alternatives, self._asked(), spoken=spoken)
+        understood = understander.understand_hypotheses(
+            text, alternatives, self._asked(), spoken=spoken, emergency_number=self.number
+        )
         finding = understood.emergency
         if understood.heard.text != text and finding is not None:
             # A possible emergency only another hearing had: checked once, never acted on blindly;
             # once checked, the best hearing counts.
             if finding.concept.id not in self.state.checked:
                 return self._check_emergency(finding, understood.heard.text, best=text)
-            understood = understander.understand(text, self._asked())
+            understood = understander.understand(text, self._asked(), emergency_number=self.number)
         if not text and not understood.heard.words:
             return self._not_understood()  # speech heard but not recognized: a miss
         return self._decide(understood, understood.heard.text or text)
@@ -254,7 +256,8 @@ class Dialog(RepairTurns):
         text = state.check_text if state.check_best is None else state.check_best
         if not text:
             return self._reask()
-        return self._decide(self.knowledge.understander.understand(text, self._asked()), text)
+        understood = self.knowledge.understander.understand(text, self._asked(), emergency_number=self.number)
+        return self._decide(understood, text)
 
     def _summary_answer(self, u: Understanding, text: str) -> list[Event]:
         value = u.answer if isinstance(u.answer, str) else None

@@ -36,6 +36,18 @@ NOT_COMMANDS = frozenset({"emergency"})
 ENDING = frozenset({"stop", "goodbye"})
 
 
+#: At most this many padding words around a phrase are tried left out one by one.
+PADDING_TRIED = 4
+
+
+def _padded(words: Sequence[str], padding: frozenset[str]) -> int:
+    """How many of the first words are padding (at most :data:`PADDING_TRIED`)."""
+    n = 0
+    while n < min(len(words), PADDING_TRIED) and words[n] in padding:
+        n += 1
+    return n
+
+
 class CommandRecognizer:
     def __init__(self, system: SystemPack, normalizer: Normalizer) -> None:
         self.hearing = Hearing(normalizer, system.words)
@@ -86,11 +98,16 @@ class CommandRecognizer:
     def command_words(self, words: Sequence[str]) -> str | None:
         if not words:
             return None
-        core = list(words)
-        while core and core[0] in self.padding and " ".join(core) not in self.exact:
-            core.pop(0)
-        while core and core[-1] in self.padding and " ".join(core) not in self.exact:
-            core.pop()
+        # A phrase with some of the padding around it ("ok no more questions thanks": "no" is
+        # padding, and the phrase's own first word).
+        lead = _padded(words, self.padding)
+        trail = _padded(words[::-1], self.padding)
+        for i in range(lead + 1):
+            for j in range(trail + 1):
+                exact = self.exact.get(" ".join(words[i : len(words) - j]))
+                if exact is not None:
+                    return exact
+        core = list(words[lead : len(words) - trail]) if lead + trail < len(words) else []
         for candidate in dict.fromkeys((" ".join(core), " ".join(words))):
             if not candidate:
                 continue

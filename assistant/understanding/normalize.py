@@ -107,6 +107,7 @@ class Normalizer:
     def _numbers(self, words: list[str]) -> list[str]:
         if not self.numbers:
             return words
+        words = self._digit_runs(words)
         out: list[str] = []
         total: int | None = None
         current = 0
@@ -134,6 +135,23 @@ class Normalizer:
                 current += value
         if total is not None:
             out.append(str(total + current))
+        return out
+
+    def _digit_runs(self, words: list[str]) -> list[str]:
+        """Two or more digit words in a row are one code, read digit by digit: "nine one one" is
+        911 and "zero zero zero" is 000, not their sum ("twenty one" is still 21)."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            j = i
+            while j < len(words) and 0 <= self.numbers.get(words[j], -1) <= 9:
+                j += 1
+            if j - i >= 2:
+                out.append("".join(str(self.numbers[w]) for w in words[i:j]))
+                i = j
+            else:
+                out.append(words[i])
+                i += 1
         return out
 
 

@@ -181,12 +181,13 @@ class Understander:
 
     @cached_property
     def emergencies(self) -> EmergencyDetector:
+        """The emergency detector; the system file's own emergency number is one it knows."""
         return EmergencyDetector(
             self.system.emergencies,
             self.system.words,
             self.normalizer,
             self.system.commands.get("emergency", ()),
-        )
+        ).with_number(self.system.emergency_number)
 
     @cached_property
     def commands(self) -> CommandRecognizer:
@@ -214,13 +215,22 @@ class Understander:
         return found
 
     def understand(
-        self, text: str, expecting: Expecting = OPENING, *, check_emergency: bool = True
+        self,
+        text: str,
+        expecting: Expecting = OPENING,
+        *,
+        check_emergency: bool = True,
+        emergency_number: str | None = None,
     ) -> Understanding:
-        """What ``text`` is, said when ``expecting`` was asked. Pure: no state is changed."""
+        """What ``text`` is, said when ``expecting`` was asked. Pure: no state is changed.
+
+        ``emergency_number``: the number the person was told to call (``--emergency-number``),
+        understood as an emergency number too ("call 000")."""
         heard = self.hearing.hear(text)
         if not heard.words:
             return Understanding(heard)
-        emergency = self.emergencies.detect(heard.clauses) if check_emergency else None
+        detector = self.emergencies.with_number(emergency_number)
+        emergency = detector.detect(heard.clauses) if check_emergency else None
         command = self.commands.command_words(heard.words)
         if command is None and expecting.kind == "yes_no":
             command = self.commands.names_previous(heard.words)
@@ -299,6 +309,7 @@ class Understander:
         expecting: Expecting = OPENING,
         *,
         spoken: bool = False,
+        emergency_number: str | None = None,
     ) -> Understanding:
         """What a recognizer heard, given its best hearing ``text`` and its other hypotheses.
 
@@ -325,14 +336,14 @@ class Understander:
         An answer is never taken from another hypothesis: a yes/no whose polarity differs between
         hearings is asked again, never guessed (the recognizer adapters see to that).
         """
-        first = self.understand(text, expecting)
+        first = self.understand(text, expecting, emergency_number=emergency_number)
         if spoken and first.emergency is None:
-            unheard = self._unheard_negative([text, *alternatives[:MAX_HYPOTHESES]])
+            unheard = self._unheard_negative([text, *alternatives[:MAX_HYPOTHESES]], emergency_number)
             if unheard is not None:
                 finding, heard = unheard
                 return replace(first if first.heard.words else Understanding(heard), emergency=finding)
         others = [
-            self.understand(alt, expecting)
+            self.understand(alt, expecting, emergency_number=emergency_number)
             for alt in dict.fromkeys(a for a in alternatives[:MAX_HYPOTHESES] if a and a != text)
         ]
         if not others or self._confident(first, expecting):
@@ -376,17 +387,20 @@ class Understander:
     def pronouns(self) -> frozenset[str]:
         return frozenset(w for p in self.system.words.pronouns for w in self.normalizer.tokens(p))
 
-    def _unheard_negative(self, hypotheses: Sequence[str]) -> tuple[Finding, Heard] | None:
+    def _unheard_negative(
+        self, hypotheses: Sequence[str], emergency_number: str | None = None
+    ) -> tuple[Finding, Heard] | None:
         """A possible emergency in a recognizer's hypotheses once a word it hears for its negative
         is read as the negative ("i can breathe" for "I can't breathe": the T is short and often
         lost), with the hypothesis it is in. Only a hypothesis that is no emergency as heard, and
         becomes a certain one so; never before a pronoun ("can you say that again")."""
+        detector = self.emergencies.with_number(emergency_number)
         for hypothesis in dict.fromkeys(h for h in hypotheses if h):
             heard = self.hearing.hear(hypothesis)
             read = [self._negatives_read(clause) for clause in heard.clauses]
-            if read == [list(c) for c in heard.clauses] or self.emergencies.detect(heard.clauses):
+            if read == [list(c) for c in heard.clauses] or detector.detect(heard.clauses):
                 continue
-            found = self.emergencies.detect(read)
+            found = detector.detect(read)
             if found is not None and found.certain:
                 return replace(found, certain=False), heard
         return None

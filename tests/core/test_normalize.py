@@ -16,6 +16,11 @@ from assistant.content.knowledge import Knowledge
         ("about three days", "about 3 days"),
         ("one hundred and five", "105"),
         ("twenty five", "25"),
+        # Digit words in a row are a code said digit by digit, not a sum.
+        ("call nine one one", "call 911"),
+        ("zero zero zero", "000"),
+        ("one one two now", "112 now"),
+        ("nine hundred and eleven", "911"),
         ("my big tow hurts", "my big toe hurts"),
         ("tabs\tand\nnewlines", "tabs and newlines"),
         ("\x00\x1b[31mred", "31mred"),

@@ -48,6 +48,14 @@ def add_reassurance(d: dict[str, Any]) -> None:
     d["emergencies"]["scope"]["reassurance"] = [*d["emergencies"]["scope"].get("reassurance", []), "chest"]
 
 
+def drop_ongoing(d: dict[str, Any]) -> None:
+    d["emergencies"]["scope"]["ongoing"] = d["emergencies"]["scope"]["ongoing"][1:]
+
+
+def add_past_event(d: dict[str, Any]) -> None:
+    d["emergencies"]["scope"]["past_event"] = [*d["emergencies"]["scope"]["past_event"], "i have"]
+
+
 def add_unless(d: dict[str, Any]) -> None:
     first = d["emergencies"]["concepts"][0]
     first["unless"] = [*first.get("unless", []), "breath"]
@@ -67,6 +75,8 @@ HOSTILE = {
     "an emergency concept removed": (drop_a_concept, "is missing; keep every shipped concept"),
     "a reassurance scope added": (add_reassurance, "scope list 'reassurance' has new entries"),
     "an exception added": (add_unless, "has new exceptions (unless)"),
+    "a word that keeps a negation from denying removed": (drop_ongoing, "scope list 'ongoing' lost"),
+    "a past-event scope added": (add_past_event, "scope list 'past_event' has new entries"),
     "an emergency word made a filler": (filler_erases_blood, "fillers: 'blood' carry"),
     "a contraction changed": (contraction_drops_not, 'contractions: "don\'t"'),
 }
