@@ -55,8 +55,29 @@ SCOPE_KEYS = (
 CONCEPT_KEYS = {"id", "name", "check", "sources", "when", "maybe", "unless", "alone"}
 
 
+#: language: keys that are plain lists of words or phrases.
+TEXT_LIST_KEYS = (
+    "pronouns",
+    "negations",
+    "auxiliaries",
+    "clause_breaks",
+    "corrections",
+    "hedges",
+    "command_padding",
+    "unknowing",
+    "degree_words",
+    "saying_words",
+    "assurances",
+    "acknowledgements",
+    "previous_question",
+    "conversation_words",
+    "several",
+)
+
+
 def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
     path = ("language",)
+    texts = {key: r.texts((*path, key), lang.get(key), what=key) for key in TEXT_LIST_KEYS}
     return WordLists(
         spoken_forms=_text_map(
             r, (*path, "spoken_forms"), lang.get("spoken_forms"), example='"uh huh": "yes"'
@@ -64,34 +85,12 @@ def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
         unheard_negatives=_text_map(
             r, (*path, "unheard_negatives"), lang.get("unheard_negatives"), example='can: "cannot"'
         ),
-        pronouns=r.texts((*path, "pronouns"), lang.get("pronouns"), what="pronouns"),
-        negations=r.texts((*path, "negations"), lang.get("negations"), what="negations"),
-        auxiliaries=r.texts((*path, "auxiliaries"), lang.get("auxiliaries"), what="auxiliaries"),
-        clause_breaks=r.texts((*path, "clause_breaks"), lang.get("clause_breaks"), what="clause_breaks"),
-        corrections=r.texts((*path, "corrections"), lang.get("corrections"), what="corrections"),
-        hedges=r.texts((*path, "hedges"), lang.get("hedges"), what="hedges"),
-        command_padding=r.texts(
-            (*path, "command_padding"), lang.get("command_padding"), what="command_padding"
-        ),
-        unknowing=r.texts((*path, "unknowing"), lang.get("unknowing"), what="unknowing"),
-        degree_words=r.texts((*path, "degree_words"), lang.get("degree_words"), what="degree_words"),
-        saying_words=r.texts((*path, "saying_words"), lang.get("saying_words"), what="saying_words"),
-        assurances=r.texts((*path, "assurances"), lang.get("assurances"), what="assurances"),
-        acknowledgements=r.texts(
-            (*path, "acknowledgements"), lang.get("acknowledgements"), what="acknowledgements"
-        ),
-        previous_question=r.texts(
-            (*path, "previous_question"), lang.get("previous_question"), what="previous_question"
-        ),
         command_keywords=_lists(r, "command_keywords", lang.get("command_keywords"), "stop: [stop, quit]"),
-        conversation_words=r.texts(
-            (*path, "conversation_words"), lang.get("conversation_words"), what="conversation_words"
-        ),
         ordinals=_ordinals(r, lang.get("ordinals")),
-        several=r.texts((*path, "several"), lang.get("several"), what="several"),
         body_regions=_lists(r, "body_regions", lang.get("body_regions"), "upper_limb: [arm, hand]"),
         conjunctions=_text_map(r, (*path, "conjunctions"), lang.get("conjunctions"), example="or: or"),
         level_names=_level_names(r, lang.get("level_names")),
+        **texts,
     )
 
 
