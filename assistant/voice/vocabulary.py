@@ -62,13 +62,6 @@ def spoken_sentences(intent: Intent) -> list[str]:
 WEIGHTS = {"phrase": 4, "answer": 4, "emergency": 1, "said": 2, "command": 2, "template": 1, "elsewhere": 1}
 #: Template sentences per intent in the language model, at most (a seeded sample).
 TEMPLATE_SAMPLE = 300
-#: Emergency sentences in a language model, at most (a seeded sample): more ways of saying an
-#: emergency in the text path must not shift the model's balance. With 1,923 (the concepts as
-#: widened this stop) against 1,520 before, the spoken corpus's quick run (en-us and en-gb, every
-#: 4th utterance, 1,008 turns) heard fewer leg complaints (170 of 244 against 188) and checked
-#: more needlessly (89 against 79); capped at 1,500: 176 and 76, emergencies acted on 81 of 156
-#: against 84 (runs of the same code differ by about 5).
-EMERGENCY_SAMPLE = 1500
 #: Sentences about other parts of the body per intent, at most (a seeded sample; see
 #: :func:`elsewhere_sentences`). Measured on the spoken corpus, openings and out-of-scope sentences
 #: (every 2nd; en-us+f3 and en-gb-x-rp+m3, voices not used to build it; 776 turns): understood as
@@ -118,10 +111,7 @@ def _sentence_groups(knowledge: Knowledge, per_pattern: int = PER_PATTERN) -> li
             sentences = random.Random(intent.id).sample(sentences, TEMPLATE_SAMPLE)  # noqa: S311 (a sample, not a secret)
         groups.append(("template", sentences))
         groups.append(("elsewhere", elsewhere_sentences(knowledge, intent)))
-    emergencies = list(dict.fromkeys(p for group in source.emergencies.values() for p in group))
-    if len(emergencies) > EMERGENCY_SAMPLE:
-        emergencies = random.Random("emergencies").sample(emergencies, EMERGENCY_SAMPLE)  # noqa: S311 (a sample, not a secret)
-    groups.append(("emergency", emergencies))
+    groups.append(("emergency", [p for group in source.emergencies.values() for p in group]))
     groups.append(("said", list(source.commands.get("emergency", ()))))
     others = [p for name, group in source.commands.items() if name != "emergency" for p in group]
     groups.append(("command", others))
