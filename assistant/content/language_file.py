@@ -8,10 +8,8 @@ from assistant.base.events import TRIAGE_LEVELS
 from assistant.base.language import Concept, EmergencyRules, Scope, WordLists, list_name, pattern_parts
 from assistant.content.field_reader import Reader, did_you_mean
 
-#: language: keys read here (the others are read by system_file).
-WORD_LIST_KEYS = (
-    "spoken_forms",
-    "unheard_negatives",
+#: language: keys that are plain lists of words or phrases.
+TEXT_LIST_KEYS = (
     "pronouns",
     "negations",
     "auxiliaries",
@@ -25,10 +23,16 @@ WORD_LIST_KEYS = (
     "assurances",
     "acknowledgements",
     "previous_question",
-    "command_keywords",
     "conversation_words",
-    "ordinals",
     "several",
+)
+#: language: keys read here (the others are read by system_file).
+WORD_LIST_KEYS = (
+    "spoken_forms",
+    "unheard_negatives",
+    *TEXT_LIST_KEYS,
+    "command_keywords",
+    "ordinals",
     "body_regions",
     "conjunctions",
     "level_names",
@@ -53,26 +57,6 @@ SCOPE_KEYS = (
     "continuing",
 )
 CONCEPT_KEYS = {"id", "name", "check", "sources", "when", "maybe", "unless", "alone"}
-
-
-#: language: keys that are plain lists of words or phrases.
-TEXT_LIST_KEYS = (
-    "pronouns",
-    "negations",
-    "auxiliaries",
-    "clause_breaks",
-    "corrections",
-    "hedges",
-    "command_padding",
-    "unknowing",
-    "degree_words",
-    "saying_words",
-    "assurances",
-    "acknowledgements",
-    "previous_question",
-    "conversation_words",
-    "several",
-)
 
 
 def read_word_lists(r: Reader, lang: dict[str, Any]) -> WordLists:
