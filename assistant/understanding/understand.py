@@ -10,10 +10,10 @@ do with it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
 from assistant.base.intents import Intent, Question, SystemPack
 from assistant.understanding.answers import SEVERAL, ChoiceParser, YesNoParser, number_in, stem
@@ -41,6 +41,8 @@ class Expecting:
 
 
 OPENING = Expecting()
+
+T = TypeVar("T")
 
 #: How alike (0-1, see :mod:`~assistant.understanding.slips`) an unknown word must be to a part of
 #: the body to name it ("ankel" 0.8, "caf" 0.86; "food" is only 0.75 "foot").
@@ -201,18 +203,22 @@ class Understander:
     def choices(self) -> ChoiceParser:
         return ChoiceParser(self.system, self.normalizer)
 
+    def _of_question(self, what: str, question: Question, make: Callable[[], T]) -> T:
+        """``make()`` for a question, worked out once (each question is asked at many turns)."""
+        key = f"{what}:{question.id}:{question.ask}"
+        if key not in self._cache:
+            self._cache[key] = make()
+        return cast(T, self._cache[key])
+
     def asks_about(self, question: Question) -> frozenset[str]:
         """The emergency concepts a question asks about, found in its own words (cached)."""
-        key = f"asks:{question.id}:{question.ask}"
-        found = self._cache.get(key)
-        if not isinstance(found, frozenset):
-            clauses = [
-                *self.hearing.hear(question.ask).clauses,
-                *self.hearing.hear(question.reprompt).clauses,
-            ]
-            found = self.emergencies.concepts_in(clauses)
-            self._cache[key] = found
-        return found
+        return self._of_question(
+            "asks",
+            question,
+            lambda: self.emergencies.concepts_in(
+                [*self.hearing.hear(question.ask).clauses, *self.hearing.hear(question.reprompt).clauses]
+            ),
+        )
 
     def understand(
         self,
@@ -270,37 +276,31 @@ class Understander:
         question = expecting.question
         if question is None:
             return frozenset()
-        key = f"words:{question.id}:{question.ask}"
-        found = self._cache.get(key)
-        if not isinstance(found, frozenset):
-            found = frozenset(self.normalizer.tokens(question.ask))
-            self._cache[key] = found
-        return found
+        return self._of_question("words", question, lambda: frozenset(self.normalizer.tokens(question.ask)))
 
     def _topic(self, question: Question) -> frozenset[str]:
         """The stems of the words a yes/no question is asked in (its wording, reprompt, answer
         words and mentions), cached."""
-        key = f"topic:{question.id}:{question.ask}"
-        found = self._cache.get(key)
-        if not isinstance(found, frozenset):
+
+        def stems() -> frozenset[str]:
             texts = [
                 question.ask,
                 question.reprompt,
                 *(w for words in question.answer_words.values() for w in words),
                 *(w for words in question.mentions.values() for w in words),
             ]
-            found = frozenset(stem(w) for t in texts if t for w in self.normalizer.tokens(t))
-            self._cache[key] = found
-        return found
+            return frozenset(stem(w) for t in texts if t for w in self.normalizer.tokens(t))
+
+        return self._of_question("topic", question, stems)
 
     def _negative_choice(self, question: Question) -> str | None:
         """The one option of a choice question that is a no ("none": [none, "no", nothing])."""
-        key = f"negative:{question.id}:{question.ask}"
-        if key not in self._cache:
+
+        def only_no() -> str | None:
             negative = [c.id for c in question.choices if any(self.yes_no.parse(w) == "no" for w in c.words)]
-            self._cache[key] = negative[0] if len(negative) == 1 else None
-        found = self._cache[key]
-        return found if isinstance(found, str) else None
+            return negative[0] if len(negative) == 1 else None
+
+        return self._of_question("negative", question, only_no)
 
     def understand_hypotheses(
         self,
@@ -374,19 +374,6 @@ class Understander:
                 return best
         return first
 
-    @cached_property
-    def unheard_negatives(self) -> dict[str, tuple[str, ...]]:
-        """Word -> the words of its negative, as understanding reads them ("can" -> "cannot")."""
-        return {
-            word: tuple(self.normalizer.tokens(negative))
-            for said, negative in self.system.words.unheard_negatives.items()
-            for word in self.normalizer.tokens(said)
-        }
-
-    @cached_property
-    def pronouns(self) -> frozenset[str]:
-        return frozenset(w for p in self.system.words.pronouns for w in self.normalizer.tokens(p))
-
     def _unheard_negative(
         self, hypotheses: Sequence[str], emergency_number: str | None = None
     ) -> tuple[Finding, Heard] | None:
@@ -408,10 +395,11 @@ class Understander:
     def _negatives_read(self, clause: Sequence[str]) -> list[str]:
         """The clause with each word of ``unheard_negatives`` read as its negative, unless a
         pronoun follows it."""
+        unheard, pronouns = self.emergencies.unheard, self.emergencies.pronouns
         out: list[str] = []
         for i, word in enumerate(clause):
-            negative = self.unheard_negatives.get(word)
-            question = i + 1 < len(clause) and clause[i + 1] in self.pronouns
+            negative = unheard.get(word)
+            question = i + 1 < len(clause) and clause[i + 1] in pronouns
             out.extend(negative if negative and not question else (word,))
         return out
 
