@@ -409,6 +409,12 @@ class Understander:
         produce more of them then)."""
         return self._confident(self.understand(text, expecting), expecting)
 
+    def beyond_answer(self, text: str) -> bool:
+        """Whether ``text``, said to a yes/no question, holds more than an answer could: an
+        emergency (possible or certain) or a command."""
+        meaning = self.understand(text, Expecting(kind="yes_no")).meaning
+        return meaning in ("emergency", "possible_emergency", "command")
+
     def _confident(self, u: Understanding, expecting: Expecting) -> bool:
         """Understood well enough that other hypotheses are not looked at."""
         meaning = u.meaning

@@ -135,6 +135,7 @@ def embedded_recognizer(
         knowledge.yes_no_parser.parse,
         trusted=emergency,
         settled=lambda heard: knowledge.understander.settled(speakable(heard)),
+        beyond_answer=lambda heard: knowledge.understander.beyond_answer(speakable(heard)),
     )
 
 

@@ -160,3 +160,23 @@ def test_json_alternatives_must_be_strings() -> None:
     )
     errors = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{") and '"error"' in x]
     assert errors and "alternatives" in errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("hearing", "beyond"),
+    [
+        ("i think i'm choking", True),  # an emergency
+        ("yes i can't breathe", True),
+        ("can you repeat that", True),  # a command
+        ("yes", False),
+        ("oh", False),  # nothing understood is not more than an answer
+        ("yes my leg is a bit red", False),
+        ("", False),
+    ],
+)
+def test_a_hearing_beyond_an_answer_holds_an_emergency_or_a_command(
+    shipped_knowledge: Knowledge, hearing: str, beyond: bool
+) -> None:
+    """What the voice path's second hearing is checked with: a grammar's yes beside a free
+    hearing of an emergency or a command does not stand (see assistant/voice/verify.py)."""
+    assert shipped_knowledge.understander.beyond_answer(hearing) is beyond

@@ -233,9 +233,6 @@ class AlarmedRecognizer(ScriptedRecognizer):
         super().__init__(hearings)
         self.alarms_asked = 0
 
-    def hear_freely(self) -> None:
-        """The checking model: the next hearing is the free one."""
-
     def hear_alarm(self) -> tuple[str, ...]:
         self.alarms_asked += 1
         return ("chest pain",)
@@ -274,3 +271,88 @@ def test_a_second_look_at_an_answer_always_asks_the_alarm_model(toy_knowledge: K
     assert heard.text == ""
     assert heard.alarms == ("chest pain",)
     assert inner.alarms_asked == 1
+
+
+class OpeningRecognizer(ScriptedRecognizer):
+    """A scripted recognizer whose alarm model hears nothing."""
+
+    alarm_on_request = True
+
+    def hear_alarm(self) -> tuple[str, ...]:
+        return ()
+
+
+@pytest.mark.parametrize(
+    ("grammar", "free", "understood"),
+    [
+        ("i think so", "i think so", "i think so"),
+        ("i think so", "i think i'm choking", ""),  # an emergency said: more than an answer
+        ("not sure", "not sure i can't breathe", ""),
+        ("yes", "yes repeat that", ""),  # a command said after the answer
+        ("yes", "yes please", "yes"),
+        ("repeat that", "repeat that please", "repeat that"),  # a command is no answer to check
+    ],
+)
+def test_an_answer_stands_only_beside_a_free_hearing_that_holds_no_emergency_or_command(
+    toy_knowledge: Knowledge, grammar: str, free: str, understood: str
+) -> None:
+    """The second hearing is the opening's, which knows every emergency phrase and command: one
+    heard there beside the grammar's answer means the person said more than an answer, and the
+    question is asked again with the free hearing among the hypotheses (an emergency in it is
+    then checked)."""
+    understander = toy_knowledge.understander
+    inner = OpeningRecognizer([Transcript(grammar, "scripted"), Transcript(free, "scripted")])
+    recognizer = VerifiedRecognizer(
+        inner,
+        toy_knowledge.yes_no_parser.parse,
+        beyond_answer=understander.beyond_answer,
+    )
+    grammar_phrases = ["yes", "yes please", "i think so", "not sure", "repeat that"]
+    recognizer.set_phrases(grammar_phrases)
+    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
+    heard = recognizer.finish()
+    assert heard.text == understood
+    if not understood:
+        assert free in heard.alternatives
+    # The opening's model heard the second time (no phrases), and the grammar is back after.
+    assert inner.phrases[-2] is None
+    assert list(inner.phrases[-1] or ()) == grammar_phrases
+    assert not inner.hearings
+
+
+class CheckingRecognizer(OpeningRecognizer):
+    """A scripted recognizer that also has a plainer checking model."""
+
+    def hear_freely(self) -> None:
+        """The checking model: the next hearing is its."""
+
+
+@pytest.mark.parametrize(
+    ("hearings", "understood"),
+    [
+        # The opening's model heard a short answer as another short word: the checking model
+        # hearing exactly the grammar's words backs it.
+        (["no", "oh", "no"], "no"),
+        (["no", "", "no"], "no"),
+        (["no", "oh", "nope"], ""),  # not exactly the grammar's words
+        # No third hearing when the opening's model heard more words, or the other polarity.
+        (["no", "oh my leg is", None], ""),
+        (["yes", "nope", None], ""),
+        (["yes", "yes", None], "yes"),
+        # A command the opening's model heard as another ("stop" as "ta ta"): the checking model
+        # decides, as for any command.
+        (["stop", "ta ta", "stop"], "stop"),
+        (["stop", "ta ta", "ta ta"], ""),
+    ],
+)
+def test_the_checking_model_backs_a_short_answer_or_a_command_the_opening_model_misheard(
+    toy_knowledge: Knowledge, hearings: list[str | None], understood: str
+) -> None:
+    inner = CheckingRecognizer([Transcript(h, "scripted") for h in hearings if h is not None])
+    recognizer = VerifiedRecognizer(
+        inner, toy_knowledge.yes_no_parser.parse, beyond_answer=toy_knowledge.understander.beyond_answer
+    )
+    recognizer.set_phrases(["yes", "no", "nope", "stop", "ta ta"])
+    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
+    assert recognizer.finish().text == understood
+    assert not inner.hearings  # every hearing scripted was asked for, and no more
