@@ -106,6 +106,9 @@ class Scope:
     comparisons: tuple[str, ...] = ()
     #: Denials said as an answer: before a pronoun they start a new clause ("no, it's my chest").
     interjections: tuple[str, ...] = ()
+    #: Words that, like a pronoun, open a new clause after an interjection ("no, the pain is in
+    #: my chest"): a denial is never followed by them ("no pain", "no chest pain").
+    clause_openers: tuple[str, ...] = ()
     #: Manner words: a negation up to two words before denies the manner, not the symptom
     #: ("not breathing properly" is read "breathing not properly").
     negated_manner: tuple[str, ...] = ()

@@ -51,6 +51,7 @@ SCOPE_KEYS = (
     "not_only",
     "comparisons",
     "interjections",
+    "clause_openers",
     "negated_manner",
     "manner_unless",
     "raising",

@@ -8,7 +8,7 @@ A drop-in may add words, phrases, emergency patterns and translations of the mes
 - add exclusions that silence emergencies (words under a concept's ``unless`` or the scope lists:
   long past, past events, other people, hypothetical, reassurance, manner exceptions), or remove
   the scope words that keep a negation or the past from silencing one (present, recurring,
-  ongoing, not only, comparisons, interjections, negated manner, continuing);
+  ongoing, not only, comparisons, interjections, clause openers, negated manner, continuing);
 - make a word that carries an emergency or an answer a filler or a stopword, or change how a
   shipped contraction expands (``"don't": do`` would drop the negation).
 
@@ -40,6 +40,7 @@ KEEPING_SCOPES = (
     "not_only",
     "comparisons",
     "interjections",
+    "clause_openers",
     "negated_manner",
     "raising",
     "continuing",

@@ -150,6 +150,8 @@ class EmergencyDetector:
         self.ongoing = phrases_of((*scope.ongoing, *scope.not_only))
         self.comparisons = phrases_of(scope.comparisons)
         self.interjections = words_of(scope.interjections)
+        #: What an interjection may open a new clause with: a pronoun, or one of these ("the").
+        self.clause_openers = self.pronouns | words_of(scope.clause_openers)
         self.manner = words_of(scope.negated_manner)
         self.manner_unless = phrases_of(scope.manner_unless)
         self.continuing = phrases_of(scope.continuing)
@@ -410,7 +412,7 @@ class EmergencyDetector:
         this"), or being an answer before a new clause ("no, it is my chest")."""
         words = clause.words
         after = i + 1
-        if words[i] in self.interjections and after < len(words) and words[after] in self.pronouns:
+        if words[i] in self.interjections and after < len(words) and words[after] in self.clause_openers:
             return False
         k = after
         while k < len(words) and words[k] in self.auxiliaries:

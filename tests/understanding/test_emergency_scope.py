@@ -57,6 +57,10 @@ def meaning(knowledge: Knowledge, text: str, expecting: Expecting = OPENING) -> 
         "no, it's my chest, it really hurts",
         "nope, I can't breathe",
         "no i am gasping for air",
+        "No, the pain is in my chest",
+        "no the pain's in my chest",
+        "nah, a crushing pain in my chest",
+        "nah the pain's right in the middle of my chest",  # "right" before a place is no manner
     ],
 )
 def test_a_negation_that_does_not_deny_the_symptom_leaves_it_an_emergency(
@@ -85,6 +89,9 @@ def test_a_negation_that_does_not_deny_the_symptom_leaves_it_an_emergency(
         "never fainted in my life",
         "I haven't coughed up any blood",
         "no chest pain or anything like that",
+        "no the breathing is fine",
+        "no, a bit of a cough but no blood",
+        "no, the leg is just warm",
     ],
 )
 def test_a_denial_is_still_a_denial(shipped_knowledge: Knowledge, said: str) -> None:
