@@ -233,3 +233,24 @@ def test_clear_emergencies_in_other_words_are_certain(shipped_knowledge: Knowled
 )
 def test_near_misses_are_no_emergency(shipped_knowledge: Knowledge, said: str) -> None:
     assert meaning(shipped_knowledge, said) not in ("emergency", "possible_emergency")
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # Where a heart attack's pain spreads, without the chest: one check question.
+        ("my jaw and arm hurt and I feel sick", "possible_emergency"),
+        ("pain in my left arm and jaw", "possible_emergency"),
+        ("i have pain down my left arm", "possible_emergency"),
+        ("my neck and jaw are aching", "possible_emergency"),
+        # One of them alone is no hint.
+        ("my jaw hurts", None),
+        ("I broke my arm", None),
+        ("my arm is warm", None),
+    ],
+)
+def test_pain_where_a_heart_attack_spreads_is_checked(
+    shipped_knowledge: Knowledge, said: str, expected: str | None
+) -> None:
+    understood = shipped_knowledge.understander.understand(said)
+    assert (understood.emergency and understood.meaning) == expected
