@@ -404,7 +404,7 @@ class EmergencyDetector:
         only_denial = all(w in self.negations or w in self.auxiliaries for w in tail)
         if tail and only_denial and any(w in self.negations for w in tail):
             return True  # "chest pain no"
-        return self._reassured(said)
+        return self._reassured(said, start)
 
     def _denies(self, clause: _Clause, i: int) -> bool:
         """Whether the negation at ``i`` denies the symptom, rather than its end ("will not stop
@@ -427,11 +427,13 @@ class EmergencyDetector:
         ends = {e for p in self.past_event for _, e in clause.find(p)}
         return start in ends and not clause.has(self.present)
 
-    def _reassured(self, clause: _Clause) -> bool:
-        """ "my breathing is fine" (but not "not fine")."""
+    def _reassured(self, clause: _Clause, start: int) -> bool:
+        """ "my breathing is fine" (but not "not fine"). Only what is said of the symptom, after
+        it: said before, a reassurance is how things were or a word of agreement ("she was fine,
+        then she collapsed", "okay, my chest hurts")."""
         for phrase in self.reassurance:
             for s, _ in clause.find(phrase) if phrase[0] in clause.at else ():
-                if not (s > 0 and clause.words[s - 1] in self.negations):
+                if s > start and clause.words[s - 1] not in self.negations:
                     return True
         return False
 
@@ -453,7 +455,12 @@ class EmergencyDetector:
     def _out_of_scope(self, clause: _Clause) -> bool:
         if clause.has(self.long_past) and not clause.has(self.present) and not clause.has(self.recurring):
             return True  # all of it long past (quick: no concept matched)
-        return clause.has(self.other_people) and clause.has(self.other_past)
+        if not clause.has(self.other_people) or clause.has(self.present):
+            return False  # "my mum collapsed just now", "she was fine this morning, now she can't breathe"
+        # Someone else's past counts, unless it is only how things were before, a past word right
+        # before a reassurance ("she was fine, then she collapsed", "he was perfectly okay").
+        before = {s - gap for p in self.reassurance for s, _ in clause.find(p) for gap in (0, 1)}
+        return any(e not in before for p in self.other_past for _, e in clause.find(p))
 
     def _hypothetical(self, clause: _Clause, start: int) -> bool:
         return any(s < start for p in self.hypothetical if p[0] in clause.at for s, _ in clause.find(p))

@@ -254,3 +254,34 @@ def test_pain_where_a_heart_attack_spreads_is_checked(
 ) -> None:
     understood = shipped_knowledge.understander.understand(said)
     assert (understood.emergency and understood.meaning) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # A carer's story: how things were, then what is happening now.
+        ("he was fine and then he keeled over", "emergency"),
+        ("mum was okay at lunch, now she's fighting for breath", "emergency"),
+        ("my husband had chest pain today", "emergency"),
+        ("alright so my chest feels really tight", "emergency"),
+        # Someone else's past stays out of scope; a reassurance said of the symptom denies it.
+        ("my sister had a blood clot in her lung years ago", None),
+        ("my neighbour collapsed at church last month", None),
+        ("my wife had a heart attack, she's fine now", None),
+        # Not answering, not making sense: unresponsive or confused.
+        ("my dad is grey and not answering me", "emergency"),
+        ("she isn't making any sense and she's very hot", "emergency"),
+        ("he doesn't know where he is", "emergency"),
+        # ... but not a phone, a door or the questions.
+        ("my son isn't answering his phone", None),
+        ("I'm not answering any more questions", None),
+        # Misspelt "breathe".
+        ("i can hardly breeth", "emergency"),
+        ("she cant breethe properly", "emergency"),
+    ],
+)
+def test_stories_of_now_unresponsiveness_and_misspelt_breathing(
+    shipped_knowledge: Knowledge, said: str, expected: str | None
+) -> None:
+    understood = shipped_knowledge.understander.understand(said)
+    assert (understood.emergency and understood.meaning) == expected
