@@ -285,3 +285,21 @@ def test_stories_of_now_unresponsiveness_and_misspelt_breathing(
 ) -> None:
     understood = shipped_knowledge.understander.understand(said)
     assert (understood.emergency and understood.meaning) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("the red patch is spreading by the hour and the pain is excruciating", "emergency"),
+        ("no, but the redness is spreading really fast and it's agony", "emergency"),
+        ("the redness is spreading quickly up my leg", "possible_emergency"),
+        ("the news is spreading fast", None),
+    ],
+)
+def test_redness_spreading_fast_with_severe_pain_is_an_emergency(
+    shipped_knowledge: Knowledge, said: str, expected: str | None
+) -> None:
+    """Necrotising infection: redness spreading by the hour with pain far worse than it looks."""
+    for expecting in (OPENING, RED_FLAG):
+        understood = shipped_knowledge.understander.understand(said, expecting)
+        assert (understood.emergency and understood.meaning) == expected
