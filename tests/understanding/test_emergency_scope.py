@@ -303,3 +303,12 @@ def test_redness_spreading_fast_with_severe_pain_is_an_emergency(
     for expecting in (OPENING, RED_FLAG):
         understood = shipped_knowledge.understander.understand(said, expecting)
         assert (understood.emergency and understood.meaning) == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["the pain under my cast is way worse than it should be", "my plaster cast hurts far worse than it did"],
+)
+def test_pain_out_of_proportion_under_a_cast_is_an_emergency(shipped_knowledge: Knowledge, said: str) -> None:
+    """Compartment syndrome: pain under a cast far worse than it should be."""
+    assert meaning(shipped_knowledge, said) == "emergency"
