@@ -42,6 +42,11 @@ class WordLists:
     #: How sure someone is, not which answer ("I'm sure", "absolutely"): alone a yes; beside another
     #: answer they confirm it; straight after one of the other kind unclear ("no, absolutely").
     assurances: tuple[str, ...] = ()
+    #: Words that, right after a denial, only play down an amount said before ("a bit, nothing
+    #: major"): that denial is no no.
+    minimisers: tuple[str, ...] = ()
+    #: Words that open a question ("what do you mean"): a reply that asks is no yes or no.
+    question_words: tuple[str, ...] = ()
     #: Words that only show the person is listening ("right", "okay"): two or more alone are no answer.
     acknowledgements: tuple[str, ...] = ()
     #: Words that name the question before ("the last one"): a yes/no reply naming it goes back.

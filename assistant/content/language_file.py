@@ -22,6 +22,8 @@ TEXT_LIST_KEYS = (
     "saying_words",
     "assurances",
     "acknowledgements",
+    "minimisers",
+    "question_words",
     "previous_question",
     "conversation_words",
     "several",

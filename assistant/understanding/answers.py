@@ -72,6 +72,14 @@ class YesNoParser:
         self.breaks = words_of(lists.clause_breaks)
         self.assurances = phrases_of(lists.assurances)
         self.acknowledgements = phrases_of(lists.acknowledgements)
+        self.minimisers = phrases_of(lists.minimisers)
+        self.softeners = words_of(lists.degree_words)
+        self.question_words = words_of(lists.question_words)
+        #: Verbs a question opens with after its question word ("what *do* you mean", "how *can*
+        #: I"): the auxiliaries that are no pronoun or degree word, and the modal verbs.
+        self.question_verbs = (self.auxiliaries - self.pronouns - self.softeners) | words_of(
+            tuple(lists.unheard_negatives)
+        )
         # One-word answers are answers, not denials inside a statement ("no", "nope", "never").
         particles = frozenset(p.words[0] for p in self.base if len(p.words) == 1)
         negatives = frozenset(
@@ -122,7 +130,7 @@ class YesNoParser:
         question asked, when known: a statement ("I'm ...", "I have ...") answers yes only when
         what follows it is about the question ("I have been short of breath"), not when it is
         about something else ("I'm worried about it", "I have a question")."""
-        if not words:
+        if not words or self.asks(words):
             return None
         words = [self._undrawn(w) for w in words]
         table = self._table(extra)
@@ -141,6 +149,31 @@ class YesNoParser:
         if not found or self._double_negative(words, found) or self._only_acknowledged(words):
             return None
         return self._decide(words, found)
+
+    def asks(self, words: Sequence[str]) -> bool:
+        """A reply that is a question, not an answer: one that opens with a question word and a
+        verb ("what is a clot", "how does this work"), or that asks anywhere with the verb before
+        a pronoun ("sorry, what do you mean by that exactly", "I'm lost, what do I do"). A
+        question word in a statement ("yes, when I walk", "no, what I mean is ...") is none."""
+        for i, word in enumerate(words[:-1]):
+            if word not in self.question_words or words[i + 1] not in self.question_verbs:
+                continue
+            if i == 0 or (i + 2 < len(words) and words[i + 2] in self.pronouns):
+                return True
+        return False
+
+    def _minimised(self, words: Sequence[str], i: int) -> int | None:
+        """Where a denial at words[i] that only plays down an amount ends ("nothing major", "not
+        too bad"), or None when it is a denial of its own."""
+        if words[i] not in self.negations:
+            return None
+        j = i + 1
+        while j < len(words) and words[j] in self.softeners:
+            j += 1
+        for m in self.minimisers:
+            if tuple(words[j : j + len(m)]) == m:
+                return j + len(m)
+        return None
 
     def _on_topic(self, words: Sequence[str], found: list[_Found], topic: frozenset[str]) -> list[_Found]:
         """The answers found, without a yes statement followed by words of which none is the
@@ -211,6 +244,11 @@ class YesNoParser:
         found: list[_Found] = []
         i = 0
         while i < len(words):
+            # A denial that plays down an amount said before is no no: "a bit, nothing major".
+            minimised = self._minimised(words, i) if any(f.value == "yes" for f in found) else None
+            if minimised is not None:
+                i = minimised
+                continue
             for p in table.get(words[i], ()):
                 n = len(p.words)
                 if tuple(words[i : i + n]) == p.words:
@@ -222,6 +260,7 @@ class YesNoParser:
                         and i + n < len(words)
                         and words[i + n] in self.negations
                         and not self._starts_other(words, i + n, table)
+                        and self._minimised(words, i + n) is None
                     ):
                         value, n = "no", n + 1
                     # Strong: a one-word answer, or one that ends in a denial ("definitely not").

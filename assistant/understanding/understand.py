@@ -254,7 +254,9 @@ class Understander:
             elif expecting.kind == "yes_no":
                 extra = expecting.question.answer_words if expecting.question else None
                 topic = self._topic(expecting.question) if expecting.question else None
-                answer = self.yes_no.parse_words(heard.words, extra or None, topic)
+                # A reply that asks ("is that bad?") is no yes or no, whatever words it holds.
+                asked = heard.text.rstrip().endswith("?")
+                answer = None if asked else self.yes_no.parse_words(heard.words, extra or None, topic)
             elif expecting.kind == "choice" and expecting.question is not None:
                 found = self.choices.parse_words(heard.words, expecting.question)
                 polar = self.yes_no.parse_words(heard.words) if found is None else None
