@@ -12,8 +12,9 @@ from pathlib import Path
 from types import ModuleType
 
 from assistant.base.events import Event
-from assistant.content.knowledge import SHIPPED_INTENTS
+from assistant.content.knowledge import SHIPPED_INTENTS, Knowledge
 from assistant.conversation.dialog import Dialog
+from assistant.understanding.understand import Expecting
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -87,3 +88,15 @@ def load_script(path: Path, name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def meant_at(knowledge: Knowledge, text: str, question_id: str = "rf_lungs") -> str:
+    """What a reply to the shipped intent's question means: the answer ("yes", "no", "unsure"),
+    "command:<name>", or the understanding's meaning."""
+    question = next(q for i in knowledge.intents for q in i.questions if q.id == question_id)
+    got = knowledge.understander.understand(text, Expecting(question.kind, question))
+    if got.meaning == "command":
+        return f"command:{got.command}"
+    if got.meaning == "answer":
+        return str(got.answer)
+    return got.meaning

@@ -7,17 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.content.knowledge import Knowledge
-from assistant.understanding.understand import Expecting
-
-
-def _meant(knowledge: Knowledge, text: str, question_id: str = "rf_lungs") -> str:
-    question = next(q for i in knowledge.intents for q in i.questions if q.id == question_id)
-    got = knowledge.understander.understand(text, Expecting(question.kind, question))
-    if got.meaning == "command":
-        return f"command:{got.command}"
-    if got.meaning == "answer":
-        return str(got.answer)
-    return got.meaning
+from tests.support import meant_at
 
 
 @pytest.mark.parametrize(
@@ -38,7 +28,7 @@ def _meant(knowledge: Knowledge, text: str, question_id: str = "rf_lungs") -> st
 )
 def test_an_amount_played_down_is_never_a_no(shipped_knowledge: Knowledge, text: str) -> None:
     for question_id in ("rf_lungs", "rf_limb", "rf_infection"):
-        assert _meant(shipped_knowledge, text, question_id) != "no", (text, question_id)
+        assert meant_at(shipped_knowledge, text, question_id) != "no", (text, question_id)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +45,7 @@ def test_an_amount_played_down_is_never_a_no(shipped_knowledge: Knowledge, text:
     ],
 )
 def test_a_minimiser_only_qualifies_an_amount(shipped_knowledge: Knowledge, text: str, meant: str) -> None:
-    assert _meant(shipped_knowledge, text) == meant
+    assert meant_at(shipped_knowledge, text) == meant
 
 
 @pytest.mark.parametrize(
@@ -63,12 +53,12 @@ def test_a_minimiser_only_qualifies_an_amount(shipped_knowledge: Knowledge, text
     ["i dont no", "I don't no", "i do not no", "i didnt no", "I don't no.", "i dont kno", "dunno", "i dunno"],
 )
 def test_know_typed_as_no_after_a_denial_is_unsure(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) == "unsure"
+    assert meant_at(shipped_knowledge, text) == "unsure"
 
 
 @pytest.mark.parametrize("text", ["I don't, no", "i do not, no", "I haven't, no", "no I don't", "I don't"])
 def test_a_denial_with_its_no_apart_stays_a_no(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) == "no"
+    assert meant_at(shipped_knowledge, text) == "no"
 
 
 @pytest.mark.parametrize(
@@ -86,12 +76,12 @@ def test_a_denial_with_its_no_apart_stays_a_no(shipped_knowledge: Knowledge, tex
     ],
 )
 def test_a_wish_to_quit_said_as_a_statement_is_a_stop(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) == "command:stop"
+    assert meant_at(shipped_knowledge, text) == "command:stop"
 
 
 @pytest.mark.parametrize("text", ["I don't want to go on like this with the pain", "I don't"])
 def test_a_denial_about_something_else_is_no_stop(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) != "command:stop"
+    assert meant_at(shipped_knowledge, text) != "command:stop"
 
 
 @pytest.mark.parametrize(
@@ -106,7 +96,7 @@ def test_a_denial_about_something_else_is_no_stop(shipped_knowledge: Knowledge, 
     ],
 )
 def test_a_question_is_a_command_not_an_answer(shipped_knowledge: Knowledge, text: str, meant: str) -> None:
-    assert _meant(shipped_knowledge, text) == meant
+    assert meant_at(shipped_knowledge, text) == meant
 
 
 @pytest.mark.parametrize(
@@ -121,7 +111,7 @@ def test_a_question_is_a_command_not_an_answer(shipped_knowledge: Knowledge, tex
     ],
 )
 def test_a_question_is_no_yes_or_no(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) not in ("yes", "no")
+    assert meant_at(shipped_knowledge, text) not in ("yes", "no")
 
 
 @pytest.mark.parametrize(
@@ -136,7 +126,7 @@ def test_a_question_is_no_yes_or_no(shipped_knowledge: Knowledge, text: str) -> 
 def test_a_question_word_in_a_statement_asks_none(
     shipped_knowledge: Knowledge, text: str, meant: str
 ) -> None:
-    assert _meant(shipped_knowledge, text) == meant
+    assert meant_at(shipped_knowledge, text) == meant
 
 
 @pytest.mark.parametrize(
@@ -155,4 +145,4 @@ def test_a_question_word_in_a_statement_asks_none(
     ],
 )
 def test_commands_in_texting_shorthand(shipped_knowledge: Knowledge, text: str, meant: str) -> None:
-    assert _meant(shipped_knowledge, text) == meant
+    assert meant_at(shipped_knowledge, text) == meant

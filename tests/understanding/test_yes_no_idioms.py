@@ -9,21 +9,11 @@ import pytest
 from assistant.base.intents import Question
 from assistant.content.knowledge import Knowledge
 from assistant.understanding.understand import Expecting, Understander
+from tests.support import meant_at
 
 
 def _question(knowledge: Knowledge, question_id: str) -> Question:
     return next(q for i in knowledge.intents for q in i.questions if q.id == question_id)
-
-
-def _meant(knowledge: Knowledge, text: str, question_id: str = "rf_lungs") -> str:
-    u = knowledge.understander
-    question = _question(knowledge, question_id)
-    got = u.understand(text, Expecting(question.kind, question))
-    if got.meaning == "command":
-        return f"command:{got.command}"
-    if got.meaning == "answer":
-        return str(got.answer)
-    return got.meaning
 
 
 @pytest.mark.parametrize(
@@ -42,7 +32,7 @@ def _meant(knowledge: Knowledge, text: str, question_id: str = "rf_lungs") -> st
     ],
 )
 def test_a_yes_idiom_with_a_negative_word_is_yes(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) == "yes"
+    assert meant_at(shipped_knowledge, text) == "yes"
 
 
 @pytest.mark.parametrize(
@@ -65,7 +55,7 @@ def test_a_yes_idiom_with_a_negative_word_is_yes(shipped_knowledge: Knowledge, t
     ],
 )
 def test_a_denial_of_knowing_is_unsure_never_no_or_yes(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) == "unsure"
+    assert meant_at(shipped_knowledge, text) == "unsure"
 
 
 @pytest.mark.parametrize(
@@ -84,7 +74,7 @@ def test_a_denial_of_knowing_is_unsure_never_no_or_yes(shipped_knowledge: Knowle
     ],
 )
 def test_unclear_polarity_is_asked_again(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) == "not_understood"
+    assert meant_at(shipped_knowledge, text) == "not_understood"
 
 
 @pytest.mark.parametrize(
@@ -106,7 +96,7 @@ def test_unclear_polarity_is_asked_again(shipped_knowledge: Knowledge, text: str
     ],
 )
 def test_a_no_stays_no(shipped_knowledge: Knowledge, text: str) -> None:
-    assert _meant(shipped_knowledge, text) == "no"
+    assert meant_at(shipped_knowledge, text) == "no"
 
 
 @pytest.mark.parametrize(
@@ -145,7 +135,7 @@ def test_a_statement_about_the_question_is_still_yes(
 def test_a_remark_about_the_conversation_is_a_command(
     shipped_knowledge: Knowledge, text: str, command: str
 ) -> None:
-    assert _meant(shipped_knowledge, text) == f"command:{command}"
+    assert meant_at(shipped_knowledge, text) == f"command:{command}"
 
 
 def test_the_last_one_at_a_choice_question_is_the_last_option(shipped_knowledge: Knowledge) -> None:
