@@ -182,6 +182,14 @@ def test_a_no_with_a_yes_close_behind_it_is_in_doubt(
     assert no_in_doubt(heard, None) is False
 
 
+def hear_turn(recognizer: VerifiedRecognizer, phrases: Sequence[str] | None) -> Transcript:
+    """One turn: the phrases expected, a moment of audio, and what is heard (the scripted inner
+    recognizer decides what)."""
+    recognizer.set_phrases(phrases)
+    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
+    return recognizer.finish()
+
+
 class ScriptedRecognizer:
     """Hears each utterance as the next of ``hearings``, whatever the audio."""
 
@@ -214,9 +222,7 @@ def test_a_heard_no_stands_only_without_a_yes_close_behind_it(
 ) -> None:
     inner = ScriptedRecognizer([grammar_hearing, Transcript(free_hearing, "scripted")])
     recognizer = VerifiedRecognizer(inner, toy_knowledge.yes_no_parser.parse)
-    recognizer.set_phrases(GRAMMAR)
-    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
-    heard = recognizer.finish()
+    heard = hear_turn(recognizer, GRAMMAR)
     assert heard.text == understood
     if not understood:
         # Asked again: the hearings go along as hypotheses, and the grammar is back for the retry.
@@ -249,9 +255,7 @@ def test_the_alarm_model_is_asked_only_when_the_opening_is_not_settled(
     understander = toy_knowledge.understander
     recognizer = VerifiedRecognizer(inner, toy_knowledge.yes_no_parser.parse, settled=understander.settled)
     assert understander.settled(opening) is settled
-    recognizer.set_phrases(None)
-    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
-    heard = recognizer.finish()
+    heard = hear_turn(recognizer, None)
     assert heard.text == opening
     assert heard.alarms == (() if settled else ("chest pain",))
     assert inner.alarms_asked == (0 if settled else 1)
@@ -265,9 +269,7 @@ def test_a_second_look_at_an_answer_always_asks_the_alarm_model(toy_knowledge: K
     recognizer = VerifiedRecognizer(
         inner, toy_knowledge.yes_no_parser.parse, settled=toy_knowledge.understander.settled
     )
-    recognizer.set_phrases(GRAMMAR)
-    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
-    heard = recognizer.finish()
+    heard = hear_turn(recognizer, GRAMMAR)
     assert heard.text == ""
     assert heard.alarms == ("chest pain",)
     assert inner.alarms_asked == 1
@@ -308,9 +310,7 @@ def test_an_answer_stands_only_beside_a_free_hearing_that_holds_no_emergency_or_
         beyond_answer=understander.beyond_answer,
     )
     grammar_phrases = ["yes", "yes please", "i think so", "not sure", "repeat that"]
-    recognizer.set_phrases(grammar_phrases)
-    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
-    heard = recognizer.finish()
+    heard = hear_turn(recognizer, grammar_phrases)
     assert heard.text == understood
     if not understood:
         assert free in heard.alternatives
@@ -352,7 +352,5 @@ def test_the_checking_model_backs_a_short_answer_or_a_command_the_opening_model_
     recognizer = VerifiedRecognizer(
         inner, toy_knowledge.yes_no_parser.parse, beyond_answer=toy_knowledge.understander.beyond_answer
     )
-    recognizer.set_phrases(["yes", "no", "nope", "stop", "ta ta"])
-    recognizer.accept(AudioChunk(b"\0\0" * 160, 16000))
-    assert recognizer.finish().text == understood
+    assert hear_turn(recognizer, ["yes", "no", "nope", "stop", "ta ta"]).text == understood
     assert not inner.hearings  # every hearing scripted was asked for, and no more
